@@ -49,7 +49,8 @@ export interface StoreWatchHandlers {
 /**
  * The storage contract the API server runs on (embedded log store or etcd).
  * One global, monotonically increasing revision numbers every write; objects come back with
- * `metadata.resourceVersion` set to the revision of their last write.
+ * `metadata.resourceVersion` set to the revision of their last write. Objects handed out (results,
+ * list items, watch events) may be frozen and shared between readers: clone before modifying.
  */
 export interface Store {
   /** Opens the store (recovers the log, connects to etcd). */
@@ -58,7 +59,10 @@ export interface Store {
   list(prefix: string, opts?: StoreListOptions): Promise<StoreListResult>
   /** Fails with KeyExistsError when the key is present. */
   create(key: string, obj: KubeObject): Promise<KubeObject>
-  /** Fails with KeyNotFoundError, or ConflictError when a precondition does not hold. */
+  /**
+   * Fails with KeyNotFoundError, or ConflictError when a precondition does not hold. An update that
+   * changes nothing but resourceVersion writes nothing and returns the stored object (as upstream).
+   */
   update(key: string, obj: KubeObject, pre?: Preconditions): Promise<KubeObject>
   /** Returns the deleted object stamped with the deletion revision. */
   delete(key: string, pre?: Preconditions): Promise<KubeObject>

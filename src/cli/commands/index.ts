@@ -1,7 +1,21 @@
 import type { Command } from 'commander'
+import { registerApiserver } from './apiserver.js'
+import { registerApply } from './apply.js'
+import { registerDelete } from './delete.js'
+import { registerDescribe } from './describe.js'
+import { registerGet } from './get.js'
+import { registerRules } from './rules.js'
+import { registerTrace } from './trace.js'
 
 /** Adds every kplab command to the program; each command module exports one `register…` function. */
 export function registerCommands(program: Command): void {
   // One line per command module, in help order.
+  registerApiserver(program)
+  registerGet(program)
+  registerDescribe(program)
+  registerApply(program)
+  registerDelete(program)
+  registerRules(program)
+  registerTrace(program)
   void program
 }

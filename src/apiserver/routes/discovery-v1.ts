@@ -1,0 +1,8 @@
+// The discovery.k8s.io/v1 API group/version: every resource of it on the shared resource handler.
+import type { FastifyInstance } from 'fastify'
+import { mountResourceRoutes, type ResourceRouteContext } from './resource.js'
+
+/** Registers the discovery.k8s.io/v1 resource paths. */
+export async function discoveryV1Routes(app: FastifyInstance, ctx: ResourceRouteContext): Promise<void> {
+  mountResourceRoutes(app, ctx, 'discovery.k8s.io', 'v1')
+}

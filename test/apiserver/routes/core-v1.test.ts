@@ -1,0 +1,12 @@
+import t from 'tap'
+import { coreV1Routes } from '../../../src/apiserver/routes/core-v1.js'
+import { call, newApp } from '../harness.js'
+
+t.test('the plugin serves its group/version paths through the app', async (t) => {
+  t.type(coreV1Routes, 'function')
+  const { app } = await newApp(t)
+  const list = await call(app, 'GET', '/api/v1/namespaces/default/pods')
+  t.equal(list.status, 200)
+  t.match(list.body.kind, /List$/)
+  t.equal((await call(app, 'GET', '/api/v1/namespaces/default/nope')).status, 404)
+})

@@ -1,0 +1,94 @@
+// An in-process control plane for tests: the real API server (memory store), the scheduler, the
+// controller manager and fake kubelets, all talking HTTP on loopback; plus event-driven waits.
+import type { Test } from 'tap'
+import type { KubeObject } from '../../src/api/meta.js'
+import { RESOURCES } from '../../src/api/registry.js'
+import { realClock, type Clock } from '../../src/base/clock.js'
+import { seededRng } from '../../src/base/rng.js'
+import { Informer } from '../../src/client/informer.js'
+import { RestClient } from '../../src/client/rest-client.js'
+import { ControllerManager, type ControllerSettings } from '../../src/controllers/controller-manager.js'
+import { Scheduler } from '../../src/scheduler/scheduler.js'
+import { FakeKubelet } from '../support/fake-kubelet.js'
+import { startKplabApiServer } from '../support/kplab-apiserver.js'
+
+/** A running in-process cluster. */
+export interface TestCluster {
+  url: string
+  client: RestClient
+  clock: Clock
+  scheduler: Scheduler
+  cm: ControllerManager
+  kubelets: Map<string, FakeKubelet>
+  /** Starts one more fake kubelet (node-<i>). */
+  addNode(i: number, extra?: Partial<ConstructorParameters<typeof FakeKubelet>[0]>): Promise<FakeKubelet>
+  /** A started informer on a resource, stopped at teardown. */
+  watch<T extends KubeObject>(plural: string, namespace?: string): Promise<Informer<T>>
+}
+
+/** Resource info by plural. */
+export const res = (plural: string) => RESOURCES.find((r) => r.plural === plural)!
+
+/** Resolves once pred(cache) holds, checking after every watch event (never polls). */
+export function waitFor<T extends KubeObject, R>(inf: Informer<T>, pred: (items: T[]) => R | undefined | false, what = 'condition'): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const r = pred(inf.cache.list())
+      if (r) {
+        inf.off('event', check)
+        inf.off('stopped', onStop)
+        resolve(r)
+        return true
+      }
+      return false
+    }
+    const onStop = (): void => reject(new Error(`informer stopped before ${what}`))
+    if (check()) return
+    inf.on('event', check)
+    inf.once('stopped', onStop)
+  })
+}
+
+/** Starts the API server, scheduler, controller manager and `nodes` fake kubelets. */
+export async function startCluster(t: Test, opts: { nodes: number; clock?: Clock; controllers?: string[]; settings?: ControllerSettings }): Promise<TestCluster> {
+  const { url } = await startKplabApiServer(t)
+  const clock = opts.clock ?? realClock
+  const mk = (): RestClient => new RestClient({ server: url, insecureSkipTLSVerify: false, namespace: 'default', contextName: 'test' })
+  const client = mk()
+  const stop = new AbortController()
+  const scheduler = new Scheduler({ client: mk(), clock, rng: seededRng(1) })
+  const cm = new ControllerManager({ client: mk(), clock, controllers: opts.controllers, ...(opts.settings ?? {}) })
+  const running = [scheduler.run(stop.signal), cm.run(stop.signal)]
+  const kubelets = new Map<string, FakeKubelet>()
+  const informers: Informer<KubeObject>[] = []
+  t.teardown(async () => {
+    for (const k of kubelets.values()) await k.stop()
+    for (const i of informers) i.stop()
+    stop.abort()
+    await Promise.allSettled(running)
+    client.close()
+  })
+  const cluster: TestCluster = {
+    url,
+    client,
+    clock,
+    scheduler,
+    cm,
+    kubelets,
+    async addNode(i, extra = {}) {
+      const k = new FakeKubelet({ client: mk(), clock, nodeName: `node-${i}`, index: i, ...extra })
+      kubelets.set(`node-${i}`, k)
+      await k.start()
+      return k
+    },
+    async watch<T extends KubeObject>(plural: string, namespace?: string) {
+      const inf = new Informer<T>({ client, resource: res(plural), clock, namespace })
+      informers.push(inf as unknown as Informer<KubeObject>)
+      void inf.start()
+      await inf.synced
+      return inf
+    },
+  }
+  for (let i = 1; i <= opts.nodes; i++) await cluster.addNode(i)
+  return cluster
+}

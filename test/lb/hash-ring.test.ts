@@ -1,0 +1,33 @@
+import t from 'tap'
+import { EndpointState } from '../../src/lb/endpoint-set.js'
+import { buildRing, ringLookup } from '../../src/lb/hash-ring.js'
+
+function states(ids: string[]): EndpointState[] {
+  return ids.map((id, i) => {
+    const s = new EndpointState(id)
+    s.index = i
+    return s
+  })
+}
+
+t.test('lookup takes the first point at or after the hash, wrapping past the last', async (t) => {
+  const ring = { points: Uint32Array.from([10, 20, 30]), owners: Int32Array.from([0, 1, 2]) }
+  t.equal(ringLookup(ring, 5), 0)
+  t.equal(ringLookup(ring, 10), 0)
+  t.equal(ringLookup(ring, 11), 1)
+  t.equal(ringLookup(ring, 30), 2)
+  t.equal(ringLookup(ring, 31), 0)
+  t.equal(ringLookup(ring, 2 ** 32 - 1), 0)
+})
+
+t.test('a built ring is sorted, with the requested points per endpoint', async (t) => {
+  const eps = states(['a', 'b', 'c'])
+  eps[1]!.weight = 2
+  const ring = buildRing(eps, (w) => 100 * w)
+  t.equal(ring.points.length, 400)
+  t.ok(ring.points.every((p, i) => i === 0 || ring.points[i - 1]! <= p), 'points ascend')
+  const per = [0, 0, 0]
+  for (const o of ring.owners) per[o]!++
+  t.same(per, [100, 200, 100])
+  t.same(buildRing(eps, (w) => 100 * w), ring, 'deterministic')
+})
