@@ -13,6 +13,7 @@ import { installTokenAuth, type TokenAuthenticator } from './auth/tokens.js'
 import { ACCEPTED_MEDIA_TYPES, installErrorHandling, protobufUnsupported } from './errors.js'
 import { DEFAULT_MAX_REQUEST_BYTES } from './options.js'
 import { RestRegistry } from './registry/index.js'
+import { kubeletLogSource } from './registry/kubelet-logs.js'
 import type { PodLogSource } from './registry/subresources.js'
 import { ensureSystemNamespaces, reconcileKubernetesService } from './registry/system-objects.js'
 import { appsV1Routes } from './routes/apps-v1.js'
@@ -40,8 +41,10 @@ export interface BuildApiServerOptions {
   logger?: Logger
   /** TLS key and certificate (PEM): the app then serves HTTPS. */
   https?: { key: string; cert: string }
-  /** Where pod logs come from (the kubelet proxy, later); without it pods/log answers 400. */
+  /** Where pod logs come from; default: proxied to the kubelet of the pod's node. */
   podLogs?: PodLogSource
+  /** Bearer token the log proxy presents to kubelets. */
+  kubeletToken?: string
   /** Interval of watch BOOKMARK events (default 60 s on the clock). */
   bookmarkIntervalMs?: number
 }
@@ -139,7 +142,9 @@ export async function buildApiServer(opts: BuildApiServerOptions): Promise<Fasti
   // Streams never finish on their own; end them so close() does not wait for clients.
   app.addHook('preClose', async () => watches.closeAll())
 
-  const ctx = { registry, watches, clock, podLogs: opts.podLogs }
+  const nodes = registry.restFor(RESOURCES.find((r) => r.kind === 'Node')!)
+  const podLogs = opts.podLogs ?? kubeletLogSource({ getNode: (name) => nodes.get(undefined, name), token: opts.kubeletToken })
+  const ctx = { registry, watches, clock, podLogs }
   await app.register(discoveryRoutes, { serverAddress: () => `${advertiseAddress}:${securePort}`, ready: () => ready })
   await app.register(coreV1Routes, ctx)
   await app.register(appsV1Routes, ctx)

@@ -45,6 +45,7 @@ export async function startApiServer(opts: ApiServerOptions, deps: { clock?: Clo
       logger,
       tokens,
       https: { key: certs.key, cert: certs.cert },
+      kubeletToken: admin.token,
       serviceClusterIPRange: opts.serviceClusterIPRange,
       serviceNodePortRange: opts.serviceNodePortRange,
       advertiseAddress: advertise,

@@ -36,6 +36,9 @@ export interface WatchParams {
 /** Default interval of BOOKMARK events when the client allows them (upstream sends one about every minute). */
 export const BOOKMARK_INTERVAL_MS = 60_000
 
+/** Bytes a watch may have queued for a slow client before the server ends it. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+
 /** Serves watch streams and ends them all when the server closes; emits `closed` after each stream ends. */
 export class WatchServer extends EventEmitter {
   private readonly clock: Clock
@@ -113,6 +116,12 @@ export class WatchServer extends EventEmitter {
     const write = (ev: WatchEvent<unknown>): void => {
       if (ended) return
       res.write(`${JSON.stringify(ev)}\n`)
+      // A client that stops reading is cut off rather than buffered without bound; it re-lists and
+      // re-watches (upstream cacher: "Forcing watcher close due to unresponsiveness").
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        this.logger.warn({ resource: r.plural, buffered: res.writableLength }, 'closing unresponsive watch')
+        end()
+      }
     }
     const emit = (type: WatchEventType, obj: KubeObject): void => {
       const o = withTypeMeta(r, obj)

@@ -1,6 +1,7 @@
 // Runs the controllers of one process over shared informers: builds the enabled ones, starts the
 // informers, and runs every controller until the signal aborts (leader election wraps this in server.ts).
 // upstream: cmd/kube-controller-manager/app/controllermanager.go (Run, StartControllers)
+import { setMaxListeners } from 'node:events'
 import type { Clock } from '../base/clock.js'
 import { silentLogger, type Logger } from '../base/logger.js'
 import type { RestClient } from '../client/rest-client.js'
@@ -9,6 +10,10 @@ import { DeploymentController } from './deployment/controller.js'
 import { EndpointSliceController } from './endpointslice/controller.js'
 import { SharedInformerFactory } from './informer-factory.js'
 import { ReplicaSetController } from './replicaset/controller.js'
+import { DaemonSetController } from './daemonset/controller.js'
+import { GarbageCollector } from './gc/controller.js'
+import { NodeIpamController } from './node-ipam/controller.js'
+import { NodeLifecycleController } from './node-lifecycle/controller.js'
 
 /** Settings of individual controllers (flags of `kplab controller-manager`). */
 export interface ControllerSettings {
@@ -20,6 +25,8 @@ export interface ControllerSettings {
   nodeMonitorGracePeriodMs?: number
   /** How often node lifecycle looks at leases, ms (default 5 s). */
   nodeMonitorPeriodMs?: number
+  /** Seconds a pod without a matching toleration stays on an unreachable node (upstream admission: 300). */
+  defaultTolerationSeconds?: number
 }
 
 /** Options of a ControllerManager. */
@@ -37,7 +44,12 @@ type Factory = (ctx: ControllerContext, s: ControllerSettings) => Controller | u
 export const CONTROLLERS: Record<string, Factory> = {
   deployment: (ctx) => new DeploymentController(ctx),
   replicaset: (ctx) => new ReplicaSetController(ctx),
+  daemonset: (ctx) => new DaemonSetController(ctx),
   endpointslice: (ctx) => new EndpointSliceController(ctx),
+  'node-ipam': (ctx, s) => (s.clusterCIDR ? new NodeIpamController(ctx, s.clusterCIDR, s.nodeCIDRMaskSize ?? 24) : undefined),
+  'node-lifecycle': (ctx, s) =>
+    new NodeLifecycleController(ctx, { gracePeriodMs: s.nodeMonitorGracePeriodMs, monitorPeriodMs: s.nodeMonitorPeriodMs, defaultTolerationSeconds: s.defaultTolerationSeconds }),
+  'garbage-collector': (ctx) => new GarbageCollector(ctx),
 }
 
 /** The controllers of one process over one set of shared informers. */
@@ -66,6 +78,8 @@ export class ControllerManager {
 
   /** Starts the informers and every controller; resolves when the signal aborts and all have stopped. */
   async run(signal: AbortSignal): Promise<void> {
+    // Every informer and worker listens on this one signal.
+    setMaxListeners(0, signal)
     const informers = this.informers.start(signal)
     await Promise.all(this.controllers.map((c) => c.run(signal)))
     await informers

@@ -4,7 +4,7 @@
 // PodScheduled=False condition and a retry with backoff when the cluster changes.
 // upstream: pkg/scheduler/scheduler.go, schedule_one.go (scheduleOne, bindingCycle, handleSchedulingFailure),
 //           pkg/scheduler/eventhandlers.go, backend/cache/cache.go (AssumePod)
-import { EventEmitter } from 'node:events'
+import { EventEmitter, setMaxListeners } from 'node:events'
 import { StatusError } from '../api/errors.js'
 import { rfc3339 } from '../api/object.js'
 import { RESOURCES } from '../api/registry.js'
@@ -84,6 +84,7 @@ export class Scheduler extends EventEmitter {
 
   /** Runs informers and the scheduling loop until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
+    setMaxListeners(0, signal)
     const informers = [this.nodeInformer.start(signal), this.podInformer.start(signal)]
     signal.addEventListener('abort', () => this.queue.close(), { once: true })
     await Promise.all([this.nodeInformer.synced, this.podInformer.synced])

@@ -2,6 +2,10 @@ import t from 'tap'
 import { RESOURCES, groupVersion, type ResourceInfo } from '../../src/api/registry.js'
 import type { KubeObject } from '../../src/api/meta.js'
 import { TokenAuthenticator } from '../../src/apiserver/auth/tokens.js'
+import { EtcdStore } from '../../src/storage/etcd/store.js'
+import { FakeClock } from '../../src/base/clock.js'
+import { hasCommand, requireCapability } from '../support/env.js'
+import { startEtcd } from '../support/etcd.js'
 import { call, deployment, newApp, pod, service } from './harness.js'
 
 const byKind = (k: string): ResourceInfo => RESOURCES.find((r) => r.kind === k)!
@@ -348,4 +352,33 @@ t.test('metrics count requests by verb, resource and code', async (t) => {
   t.match(m.text, /apiserver_request_total\{verb="LIST",resource="pods",code="200"\} 1/)
   t.match(m.text, /apiserver_request_total\{verb="GET",resource="pods",code="404"\} 1/)
   t.match(m.text, /apiserver_request_duration_seconds_bucket/)
+})
+
+t.test('the same API on the etcd store', async (t) => {
+  if (!requireCapability(t, hasCommand('etcd'), 'etcd is not installed')) return
+  const { endpoint } = await startEtcd(t)
+  const clock = new FakeClock()
+  const { app } = await newApp(t, { store: new EtcdStore({ endpoints: [endpoint], clock }), clock })
+  const created = await call(app, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web'))
+  t.equal(created.status, 201)
+  t.equal((await call(app, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web'))).status, 409)
+  const stale = await call(app, 'PUT', '/apis/apps/v1/namespaces/default/deployments/web', { ...created.body, spec: { ...created.body.spec, replicas: 2 } })
+  t.equal(stale.status, 200)
+  t.equal((await call(app, 'PUT', '/apis/apps/v1/namespaces/default/deployments/web', { ...created.body, spec: { ...created.body.spec, replicas: 3 } })).status, 409)
+  const patches = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => call(app, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { metadata: { labels: { [`l${i}`]: 'x' } } }, { 'content-type': 'application/merge-patch+json' })),
+  )
+  t.ok(patches.every((p) => p.status === 200), 'parallel patches land')
+  for (let i = 0; i < 5; i++) await call(app, 'POST', '/api/v1/namespaces/default/pods', pod(`p${i}`))
+  const seen: string[] = []
+  let url = '/api/v1/namespaces/default/pods?limit=2'
+  for (let n = 0; n < 5; n++) {
+    const page = await call(app, 'GET', url)
+    seen.push(...page.body.items.map((i: KubeObject) => i.metadata.name))
+    if (!page.body.metadata.continue) break
+    url = `/api/v1/namespaces/default/pods?limit=2&continue=${encodeURIComponent(page.body.metadata.continue)}`
+  }
+  t.same(seen, ['p0', 'p1', 'p2', 'p3', 'p4'])
+  const svcs = await Promise.all(Array.from({ length: 20 }, (_, i) => call(app, 'POST', '/api/v1/namespaces/default/services', service(`s${i}`))))
+  t.equal(new Set(svcs.map((r) => r.body.spec.clusterIP)).size, 20)
 })

@@ -8,7 +8,7 @@ import { seededRng } from '../../src/base/rng.js'
 import { Informer } from '../../src/client/informer.js'
 import { RestClient } from '../../src/client/rest-client.js'
 import { ControllerManager, type ControllerSettings } from '../../src/controllers/controller-manager.js'
-import { Scheduler } from '../../src/scheduler/scheduler.js'
+import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js'
 import { FakeKubelet } from '../support/fake-kubelet.js'
 import { startKplabApiServer } from '../support/kplab-apiserver.js'
 
@@ -22,6 +22,10 @@ export interface TestCluster {
   kubelets: Map<string, FakeKubelet>
   /** Starts one more fake kubelet (node-<i>). */
   addNode(i: number, extra?: Partial<ConstructorParameters<typeof FakeKubelet>[0]>): Promise<FakeKubelet>
+  /** A new client on the cluster (closed by nobody: keep-alive sockets are unref'd by the test end). */
+  newClient(): RestClient
+  /** Aborted at teardown, for extra components a test runs. */
+  signal: AbortSignal
   /** A started informer on a resource, stopped at teardown. */
   watch<T extends KubeObject>(plural: string, namespace?: string): Promise<Informer<T>>
 }
@@ -50,13 +54,13 @@ export function waitFor<T extends KubeObject, R>(inf: Informer<T>, pred: (items:
 }
 
 /** Starts the API server, scheduler, controller manager and `nodes` fake kubelets. */
-export async function startCluster(t: Test, opts: { nodes: number; clock?: Clock; controllers?: string[]; settings?: ControllerSettings }): Promise<TestCluster> {
+export async function startCluster(t: Test, opts: { nodes: number; clock?: Clock; kubeletClock?: Clock; controllers?: string[]; settings?: ControllerSettings; scheduler?: Partial<SchedulerOptions> }): Promise<TestCluster> {
   const { url } = await startKplabApiServer(t)
   const clock = opts.clock ?? realClock
   const mk = (): RestClient => new RestClient({ server: url, insecureSkipTLSVerify: false, namespace: 'default', contextName: 'test' })
   const client = mk()
   const stop = new AbortController()
-  const scheduler = new Scheduler({ client: mk(), clock, rng: seededRng(1) })
+  const scheduler = new Scheduler({ client: mk(), clock, rng: seededRng(1), ...(opts.scheduler ?? {}) })
   const cm = new ControllerManager({ client: mk(), clock, controllers: opts.controllers, ...(opts.settings ?? {}) })
   const running = [scheduler.run(stop.signal), cm.run(stop.signal)]
   const kubelets = new Map<string, FakeKubelet>()
@@ -75,8 +79,10 @@ export async function startCluster(t: Test, opts: { nodes: number; clock?: Clock
     scheduler,
     cm,
     kubelets,
+    newClient: mk,
+    signal: stop.signal,
     async addNode(i, extra = {}) {
-      const k = new FakeKubelet({ client: mk(), clock, nodeName: `node-${i}`, index: i, ...extra })
+      const k = new FakeKubelet({ client: mk(), clock: opts.kubeletClock ?? clock, nodeName: `node-${i}`, index: i, ...extra })
       kubelets.set(`node-${i}`, k)
       await k.start()
       return k

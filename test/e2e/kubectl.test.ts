@@ -121,20 +121,22 @@ t.test('kubectl works against kplab apiserver', async (t) => {
   t.teardown(() => {
     watch.kill('SIGKILL')
   })
+  // One permanent listener collects everything; waiters re-check on every chunk.
   let seen = ''
+  const waiters: (() => void)[] = []
+  watch.stdout.on('data', (d: Buffer) => {
+    seen += d.toString()
+    for (const w of [...waiters]) w()
+  })
   const sawLines = (n: number): Promise<void> =>
     new Promise((resolve) => {
       const check = (): void => {
         if (seen.split('\n').filter((l) => l.includes('web')).length >= n) {
-          watch.stdout.off('data', onData)
+          waiters.splice(waiters.indexOf(check), 1)
           resolve()
         }
       }
-      const onData = (d: Buffer): void => {
-        seen += d.toString()
-        check()
-      }
-      watch.stdout.on('data', onData)
+      waiters.push(check)
       check()
     })
   await sawLines(1)
@@ -161,7 +163,9 @@ t.test('kubectl works against kplab apiserver', async (t) => {
 
   const bad = await kubectl('apply', '-f', join(dir, 'bad.yaml'))
   t.not(bad.code, 0)
-  t.match(bad.stderr, /The Service "broken" is invalid: spec\.ports\[0\]\.port: Invalid value: 0/)
+  t.match(bad.stderr, /The Service "broken" is invalid: /)
+  // targetPort defaults to port, so upstream reports both fields too
+  t.match(bad.stderr, /\* spec\.ports\[0\]\.port: Invalid value: 0: must be between 1 and 65535, inclusive/)
 
   const deleted = await kubectl('delete', '-f', join(dir, 'app.yaml'))
   t.equal(deleted.code, 0, deleted.stderr)

@@ -90,7 +90,8 @@ export function prepareForUpdate(r: ResourceInfo, next: KubeObject, old: KubeObj
   if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds
   else delete m.deletionGracePeriodSeconds
   if (m.namespace === undefined && o.namespace !== undefined) m.namespace = o.namespace
-  if (hasStatus(r) && r.kind !== 'Node') {
+  // upstream nodeStrategy too: the kubelet writes node status through nodes/status.
+  if (hasStatus(r)) {
     if (old.status === undefined) delete next.status
     else next.status = clone(old.status)
   }

@@ -4,7 +4,9 @@ import { registerApply } from './apply.js'
 import { registerDelete } from './delete.js'
 import { registerDescribe } from './describe.js'
 import { registerGet } from './get.js'
+import { registerKubelet } from './kubelet.js'
 import { registerRules } from './rules.js'
+import { registerSimulate } from './simulate.js'
 import { registerTrace } from './trace.js'
 
 /** Adds every kplab command to the program; each command module exports one `register…` function. */
@@ -17,5 +19,7 @@ export function registerCommands(program: Command): void {
   registerDelete(program)
   registerRules(program)
   registerTrace(program)
+  registerSimulate(program)
+  registerKubelet(program)
   void program
 }

@@ -5,6 +5,7 @@ import { isServiceChainName } from './chain-names.js'
 import { buildEndpointsMap, categorizeEndpoints, type EndpointsMap } from './endpoints.js'
 import { cidrContains, isLoopback, parseCIDR, parseIP } from './ip.js'
 import { markOf, withDefaults, type GeneratorOptions } from './options.js'
+import { LineBuffer } from './line-buffer.js'
 import { parseRuleset } from './parse.js'
 import type { Ruleset } from './ruleset.js'
 import { planServicePort, serviceChainsSummary, writeServiceChains, writeTopLevelRules, type SyncBuffers } from './service-rules.js'
@@ -104,22 +105,22 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
   const changed = sync.changedServices ?? new Set<string>()
 
   const filterChains: string[] = [...FILTER_TOP_LEVEL_CHAINS]
-  const out: SyncBuffers = { filterRules: [], natChains: [...NAT_TOP_LEVEL_CHAINS], natRules: [] }
+  const out: SyncBuffers = { filterRules: new LineBuffer(), natChains: [...NAT_TOP_LEVEL_CHAINS], natRules: new LineBuffer() }
   const activeNatChains = new Set<string>(NAT_TOP_LEVEL_CHAINS)
   let skippedNatChains = 0
   let skippedNatRules = 0
 
-  out.natRules.push(`-A KUBE-POSTROUTING -m mark ! --mark ${mark}/${mark} -j RETURN`)
+  out.natRules.writeLine(`-A KUBE-POSTROUTING -m mark ! --mark ${mark}/${mark} -j RETURN`)
   // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
-  out.natRules.push(`-A KUBE-POSTROUTING -j MARK --xor-mark ${mark}`)
-  out.natRules.push(`-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${opts.randomFully ? ' --random-fully' : ''}`)
-  out.natRules.push(`-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}`)
+  out.natRules.writeLine(`-A KUBE-POSTROUTING -j MARK --xor-mark ${mark}`)
+  out.natRules.writeLine(`-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${opts.randomFully ? ' --random-fully' : ''}`)
+  out.natRules.writeLine(`-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}`)
 
   const isIPv6 = opts.ipFamily === 'IPv6'
   if (!isIPv6 && opts.localhostNodePorts) {
     // route_localnet opens 127.0.0.0/8 to the network (issue 90259); this closes it again.
     filterChains.push('KUBE-FIREWALL')
-    out.filterRules.push('-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP')
+    out.filterRules.writeLine('-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP')
   }
 
   let totalEndpoints = 0
@@ -160,7 +161,7 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
     staleChains.sort()
     // A chain line flushes the chain, so the -X that follows cannot fail on its own rules.
     for (const chain of staleChains) out.natChains.push(chain)
-    for (const chain of staleChains) out.natRules.push(`-X ${chain}`)
+    for (const chain of staleChains) out.natRules.writeLine(`-X ${chain}`)
   }
 
   // The jump to KUBE-NODEPORTS must be the last rule of KUBE-SERVICES.
@@ -168,27 +169,29 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
   const npIPs = nodePortIPs(opts)
   if (npIPs === undefined) {
     const dest = isIPv6 ? ' ! -d ::1/128' : !opts.localhostNodePorts ? ' ! -d 127.0.0.0/8' : ''
-    out.natRules.push(`${lastRule} -m addrtype --dst-type LOCAL${dest} -j KUBE-NODEPORTS`)
+    out.natRules.writeLine(`${lastRule} -m addrtype --dst-type LOCAL${dest} -j KUBE-NODEPORTS`)
   } else {
     for (const ip of npIPs) {
       const parsed = parseIP(ip)!
       if (isLoopback(parsed) && (isIPv6 || !opts.localhostNodePorts)) continue
-      out.natRules.push(`${lastRule} -d ${ip} -j KUBE-NODEPORTS`)
+      out.natRules.writeLine(`${lastRule} -d ${ip} -j KUBE-NODEPORTS`)
     }
   }
 
   if (!opts.conntrackTCPLiberal) {
     // INVALID packets would otherwise reach the pod un-NATed and reset the connection (issue 74839).
     const nfacct = opts.nfacct.ctStateInvalidDroppedPkts ? ' -m nfacct --nfacct-name ct_state_invalid_dropped_pkts' : ''
-    out.filterRules.push(`-A KUBE-FORWARD -m conntrack --ctstate INVALID${nfacct} -j DROP`)
+    out.filterRules.writeLine(`-A KUBE-FORWARD -m conntrack --ctstate INVALID${nfacct} -j DROP`)
   }
-  out.filterRules.push(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`)
-  out.filterRules.push('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT')
+  out.filterRules.writeLine(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`)
+  out.filterRules.writeLine('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT')
 
   // upstream: pkg/proxy/iptables/proxier.go (syncProxyRules: "Sync rules" buffer layout)
+  const natChainLines = new LineBuffer()
+  for (const c of out.natChains) natChainLines.write(`:${c}`, '-', '[0:0]')
   const payload =
-    `*filter\n${filterChains.map((c) => `:${c} - [0:0]\n`).join('')}${joinLines(out.filterRules)}COMMIT\n` +
-    `*nat\n${out.natChains.map((c) => `:${c} - [0:0]\n`).join('')}${joinLines(out.natRules)}COMMIT\n`
+    `*filter\n${filterChains.map((c) => `:${c} - [0:0]\n`).join('')}${out.filterRules.toString()}COMMIT\n` +
+    `*nat\n${natChainLines.toString()}${out.natRules.toString()}COMMIT\n`
   let parsed: Ruleset | undefined
   return {
     payload,
@@ -201,13 +204,11 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
     largeClusterMode,
     counts: {
       filterChains: filterChains.length,
-      filterRules: out.filterRules.length,
+      filterRules: out.filterRules.lines,
       natChains: out.natChains.length - staleChains.length + skippedNatChains,
-      natRules: out.natRules.length - staleChains.length + skippedNatRules,
+      natRules: out.natRules.lines - staleChains.length + skippedNatRules,
     },
   }
 }
 
-function joinLines(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
-}
+

@@ -62,14 +62,15 @@ function validateSlice(slice: EndpointSlice): void {
     throw new ProxyInputError('EndpointSlice', name, field, detail)
   }
   if (!['IPv4', 'IPv6', 'FQDN'].includes(slice.addressType)) fail('addressType', `"${slice.addressType}" must be IPv4, IPv6 or FQDN`)
-  if (!Array.isArray(slice.endpoints)) fail('endpoints', 'required (a list, possibly empty)')
+  // kubectl prints `endpoints: null` for an empty slice.
+  if (slice.endpoints !== undefined && slice.endpoints !== null && !Array.isArray(slice.endpoints)) fail('endpoints', 'must be a list')
   if (slice.metadata.labels?.['kubernetes.io/service-name'] === undefined) fail('metadata.labels["kubernetes.io/service-name"]', 'required: it names the Service this slice belongs to')
   ;(slice.ports ?? []).forEach((p, i) => {
     if (p.port !== undefined && !isPort(p.port)) fail(`ports[${i}].port`, `${JSON.stringify(p.port)} is not a port number (1-65535)`)
     if (p.protocol !== undefined && !PROTOCOLS.has(p.protocol)) fail(`ports[${i}].protocol`, `"${p.protocol}" is not TCP, UDP or SCTP`)
   })
   if (slice.addressType === 'FQDN') return
-  slice.endpoints.forEach((ep, i) => {
+  ;(slice.endpoints ?? []).forEach((ep, i) => {
     if (!Array.isArray(ep.addresses) || ep.addresses.length === 0) fail(`endpoints[${i}].addresses`, 'needs at least one address')
     const ip = parseIP(ep.addresses[0]!)
     if (ip === undefined) fail(`endpoints[${i}].addresses[0]`, `"${ep.addresses[0]}" is not an IP address`)

@@ -100,31 +100,31 @@ export function writeTopLevelRules(p: ServicePlan, opts: GeneratorOptions, out: 
   }
 
   if (p.hasInternalEndpoints) {
-    out.natRules.write('-A', 'KUBE-SERVICES', ...['-m', 'comment', '--comment', `"${s} cluster IP"`, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', p.internalTrafficChain])
+    out.natRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', `"${s} cluster IP"`, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', p.internalTrafficChain])
   } else {
-    out.filterRules.write('-A', 'KUBE-SERVICES', ...['-m', 'comment', '--comment', internalFilterComment, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', internalFilterTarget])
+    out.filterRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', internalFilterComment, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', internalFilterTarget])
   }
 
   for (const eip of svc.externalIPs) {
     if (p.hasEndpoints) {
-      out.natRules.write('-A', 'KUBE-SERVICES', ...['-m', 'comment', '--comment', `"${s} external IP"`, '-m', proto, '-p', proto, '-d', eip, '--dport', port, '-j', svc.externalChainName])
+      out.natRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', `"${s} external IP"`, '-m', proto, '-p', proto, '-d', eip, '--dport', port, '-j', svc.externalChainName])
     }
     if (!p.hasExternalEndpoints) {
-      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ...['-m', 'comment', '--comment', externalFilterComment, '-m', proto, '-p', proto, '-d', eip, '--dport', port, '-j', externalFilterTarget])
+      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilterComment, '-m', proto, '-p', proto, '-d', eip, '--dport', port, '-j', externalFilterTarget])
     }
   }
 
   for (const lbip of svc.loadBalancerVIPs) {
     if (p.hasEndpoints) {
-      out.natRules.write('-A', 'KUBE-SERVICES', ...['-m', 'comment', '--comment', `"${s} loadbalancer IP"`, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', p.loadBalancerTrafficChain])
+      out.natRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', `"${s} loadbalancer IP"`, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', p.loadBalancerTrafficChain])
     }
     if (p.usesFWChain) {
-      out.filterRules.write('-A', 'KUBE-PROXY-FIREWALL', ...['-m', 'comment', '--comment', `"${s} traffic not accepted by ${svc.firewallChainName}"`, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', 'DROP'])
+      out.filterRules.write('-A', 'KUBE-PROXY-FIREWALL', ['-m', 'comment', '--comment', `"${s} traffic not accepted by ${svc.firewallChainName}"`, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', 'DROP'])
     }
   }
   if (!p.hasExternalEndpoints) {
     for (const lbip of svc.loadBalancerVIPs) {
-      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ...['-m', 'comment', '--comment', externalFilterComment, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', externalFilterTarget])
+      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilterComment, '-m', proto, '-p', proto, '-d', lbip, '--dport', port, '-j', externalFilterTarget])
     }
   }
 
@@ -133,18 +133,18 @@ export function writeTopLevelRules(p: ServicePlan, opts: GeneratorOptions, out: 
     if (p.hasEndpoints) {
       // NodePorts always go through EXT and are not subject to loadBalancerSourceRanges.
       if (opts.localhostNodePorts && opts.ipFamily === 'IPv4' && opts.nfacct.localhostNodePortsAcceptedPkts) {
-        out.natRules.write('-A', 'KUBE-NODEPORTS', ...['-m', 'comment', '--comment', s, '-m', proto, '-p', proto, '-d', '127.0.0.0/8', '--dport', np, '-m', 'nfacct', '--nfacct-name', 'localhost_nps_accepted_pkts', '-j', svc.externalChainName])
+        out.natRules.write('-A', 'KUBE-NODEPORTS', ['-m', 'comment', '--comment', s, '-m', proto, '-p', proto, '-d', '127.0.0.0/8', '--dport', np, '-m', 'nfacct', '--nfacct-name', 'localhost_nps_accepted_pkts', '-j', svc.externalChainName])
       }
-      out.natRules.write('-A', 'KUBE-NODEPORTS', ...['-m', 'comment', '--comment', s, '-m', proto, '-p', proto, '--dport', np, '-j', svc.externalChainName])
+      out.natRules.write('-A', 'KUBE-NODEPORTS', ['-m', 'comment', '--comment', s, '-m', proto, '-p', proto, '--dport', np, '-j', svc.externalChainName])
     }
     if (!p.hasExternalEndpoints) {
-      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ...['-m', 'comment', '--comment', externalFilterComment, '-m', 'addrtype', '--dst-type', 'LOCAL', '-m', proto, '-p', proto, '--dport', np, '-j', externalFilterTarget])
+      out.filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', ['-m', 'comment', '--comment', externalFilterComment, '-m', 'addrtype', '--dst-type', 'LOCAL', '-m', proto, '-p', proto, '--dport', np, '-j', externalFilterTarget])
     }
   }
 
   if (svc.healthCheckNodePort !== 0) {
     // Health checks are always TCP, whatever the service's protocol.
-    out.filterRules.write('-A', 'KUBE-NODEPORTS', ...['-m', 'comment', '--comment', `"${s} health check node port"`, '-m', 'tcp', '-p', 'tcp', '--dport', String(svc.healthCheckNodePort), '-j', 'ACCEPT'])
+    out.filterRules.write('-A', 'KUBE-NODEPORTS', ['-m', 'comment', '--comment', `"${s} health check node port"`, '-m', 'tcp', '-p', 'tcp', '--dport', String(svc.healthCheckNodePort), '-j', 'ACCEPT'])
   }
 }
 
@@ -167,11 +167,11 @@ export function writeServiceChains(p: ServicePlan, opts: GeneratorOptions, large
   if (p.hasInternalEndpoints) {
     const args = ['-m', 'comment', '--comment', `"${s} cluster IP"`, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', String(svc.port)]
     if (opts.masqueradeAll) {
-      out.natRules.write('-A', p.internalTrafficChain, ...[...args, '-j', 'KUBE-MARK-MASQ'])
+      out.natRules.write('-A', p.internalTrafficChain, [...args, '-j', 'KUBE-MARK-MASQ'])
     } else {
       const notLocal = ifNotLocal(opts.localDetector)
       // Off-cluster traffic to the VIP may be bounced to another node: masquerade it.
-      if (notLocal !== undefined) out.natRules.write('-A', p.internalTrafficChain, ...[...args, ...notLocal, '-j', 'KUBE-MARK-MASQ'])
+      if (notLocal !== undefined) out.natRules.write('-A', p.internalTrafficChain, [...args, ...notLocal, '-j', 'KUBE-MARK-MASQ'])
     }
   }
 
@@ -179,30 +179,30 @@ export function writeServiceChains(p: ServicePlan, opts: GeneratorOptions, large
     const ext = svc.externalChainName
     out.natChains.push(ext)
     if (!svc.externalPolicyLocal) {
-      out.natRules.write('-A', ext, ...['-m', 'comment', '--comment', `"masquerade traffic for ${s} external destinations"`, '-j', 'KUBE-MARK-MASQ'])
+      out.natRules.write('-A', ext, ['-m', 'comment', '--comment', `"masquerade traffic for ${s} external destinations"`, '-j', 'KUBE-MARK-MASQ'])
     } else {
       const local = ifLocal(opts.localDetector)
       // Pod traffic to an external destination acts as if it went out to the LB and came back.
       if (local !== undefined) {
-        out.natRules.write('-A', ext, ...['-m', 'comment', '--comment', `"pod traffic for ${s} external destinations"`, ...local, '-j', svc.clusterPolicyChainName])
+        out.natRules.write('-A', ext, ['-m', 'comment', '--comment', `"pod traffic for ${s} external destinations"`, ...local, '-j', svc.clusterPolicyChainName])
       }
-      out.natRules.write('-A', ext, ...['-m', 'comment', '--comment', `"masquerade LOCAL traffic for ${s} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'KUBE-MARK-MASQ'])
-      out.natRules.write('-A', ext, ...['-m', 'comment', '--comment', `"route LOCAL traffic for ${s} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', svc.clusterPolicyChainName])
+      out.natRules.write('-A', ext, ['-m', 'comment', '--comment', `"masquerade LOCAL traffic for ${s} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'KUBE-MARK-MASQ'])
+      out.natRules.write('-A', ext, ['-m', 'comment', '--comment', `"route LOCAL traffic for ${s} external destinations"`, '-m', 'addrtype', '--src-type', 'LOCAL', '-j', svc.clusterPolicyChainName])
     }
-    if (p.hasExternalEndpoints) out.natRules.write('-A', ext, ...['-j', p.externalPolicyChain])
+    if (p.hasExternalEndpoints) out.natRules.write('-A', ext, ['-j', p.externalPolicyChain])
   }
 
   if (p.usesFWChain) {
     const fw = svc.firewallChainName
     out.natChains.push(fw)
     const head = ['-m', 'comment', '--comment', `"${s} loadbalancer IP"`]
-    for (const cidr of svc.loadBalancerSourceRanges) out.natRules.write('-A', fw, ...[...head, '-s', cidr, '-j', svc.externalChainName])
+    for (const cidr of svc.loadBalancerSourceRanges) out.natRules.write('-A', fw, [...head, '-s', cidr, '-j', svc.externalChainName])
     // A node reaching its own LB VIP loops back with the VIP as source address.
     if (allowFromNode(svc, opts)) {
-      for (const lbip of svc.loadBalancerVIPs) out.natRules.write('-A', fw, ...[...head, '-s', lbip, '-j', svc.externalChainName])
+      for (const lbip of svc.loadBalancerVIPs) out.natRules.write('-A', fw, [...head, '-s', lbip, '-j', svc.externalChainName])
     }
     // No -j: a packet reaching here is not DNATed and KUBE-PROXY-FIREWALL drops it.
-    out.natRules.write('-A', fw, ...['-m', 'comment', '--comment', `"other traffic to ${s} will be dropped by KUBE-PROXY-FIREWALL"`])
+    out.natRules.write('-A', fw, ['-m', 'comment', '--comment', `"other traffic to ${s} will be dropped by KUBE-PROXY-FIREWALL"`])
   }
 
   if (p.usesClusterPolicyChain) {
@@ -219,9 +219,9 @@ export function writeServiceChains(p: ServicePlan, opts: GeneratorOptions, large
     out.natChains.push(chain)
     const comment = largeClusterMode ? [] : ['-m', 'comment', '--comment', s]
     // Hairpin: a pod reaching itself through the VIP must be masqueraded to get the reply.
-    out.natRules.write('-A', chain, ...[...comment, '-s', ep.ip, '-j', 'KUBE-MARK-MASQ'])
+    out.natRules.write('-A', chain, [...comment, '-s', ep.ip, '-j', 'KUBE-MARK-MASQ'])
     const affinity = svc.sessionAffinityClientIP ? ['-m', 'recent', '--name', chain, '--set'] : []
-    out.natRules.write('-A', chain, ...[...comment, ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', ep.endpoint])
+    out.natRules.write('-A', chain, [...comment, ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', ep.endpoint])
   }
 }
 
@@ -234,7 +234,7 @@ function writeServiceToEndpointRules(p: ServicePlan, chain: string, endpoints: r
     for (const ep of endpoints) {
       const sep = p.sep.get(ep.endpoint)!
       const comment = largeClusterMode ? [] : ['-m', 'comment', '--comment', `"${s} -> ${ep.endpoint}"`]
-      out.natRules.write('-A', chain, ...[...comment, '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(svc.stickyMaxAgeSeconds), '--reap', '-j', sep])
+      out.natRules.write('-A', chain, [...comment, '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(svc.stickyMaxAgeSeconds), '--reap', '-j', sep])
     }
   }
   const n = endpoints.length
@@ -244,7 +244,7 @@ function writeServiceToEndpointRules(p: ServicePlan, chain: string, endpoints: r
     // Rule i matches with 1/(n-i) of what reaches it, so every endpoint gets 1/n overall.
     if (i < n - 1) args.push('-m', 'statistic', '--mode', 'random', '--probability', probability(n - i))
     args.push('-j', sep)
-    out.natRules.write('-A', chain, ...args)
+    out.natRules.write('-A', chain, args)
   })
 }
 

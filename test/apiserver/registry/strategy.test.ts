@@ -50,6 +50,14 @@ t.test('prepareForUpdate keeps identity and status, bumps generation on spec cha
   t.equal(same.metadata.generation, 3)
 })
 
+t.test('node status changes only through nodes/status', async (t) => {
+  const old: KubeObject = { metadata: { name: 'n' }, spec: {}, status: { addresses: [{ type: 'InternalIP', address: '192.168.56.11' }] } }
+  const next: KubeObject = { metadata: { name: 'n' }, spec: { unschedulable: true }, status: {} }
+  prepareForUpdate(r('Node'), next, old)
+  t.same(next.status, old.status)
+  t.same(next.spec, { unschedulable: true })
+})
+
 t.test('statusUpdate takes only the status', async (t) => {
   const old: KubeObject = { metadata: { name: 'd', labels: { a: 'b' } }, spec: { replicas: 1 } }
   const out = statusUpdate({ metadata: { name: 'd', labels: {} }, spec: { replicas: 5 }, status: { ready: 1 } }, old)

@@ -157,6 +157,48 @@ t.test('rule counts match upstream number_generated_rules_test (ClusterIP)', asy
   }
 })
 
+t.test('rule counts for LoadBalancer services match the reference model of current upstream (§6)', async (t) => {
+  // services × endpoints → [filter, nat]; the model's nat numbers (one more than the old upstream
+  // table per service with endpoints: the trimmed " 1.2.3.4/28" range now gets its FW rule).
+  const table: [number, number, number, number][] = [
+    [0, 0, 3, 5],
+    [1, 0, 7, 5],
+    [1, 1, 4, 17],
+    [1, 2, 4, 20],
+    [1, 10, 4, 44],
+    [10, 0, 43, 5],
+    [10, 1, 13, 125],
+    [10, 2, 13, 155],
+    [10, 10, 13, 395],
+  ]
+  for (const [nSvc, nEp, filter, nat] of table) {
+    const services: Service[] = []
+    const slices: EndpointSlice[] = []
+    let ep = 1
+    for (let i = 0; i < nSvc; i++) {
+      services.push(
+        toService({
+          namespace: 'ns',
+          name: `svc${i}`,
+          type: 'LoadBalancer',
+          clusterIP: `10.0.0.${i + 1}`,
+          externalIPs: ['1.2.3.4'],
+          loadBalancerIngress: ['1.2.3.4'],
+          loadBalancerSourceRanges: [' 1.2.3.4/28'],
+          healthCheckNodePort: 32000 + i,
+          ports: [{ name: '8080', port: 80 + i, protocol: 'TCP', nodePort: 30000 + i }],
+        }),
+      )
+      const ips: string[] = []
+      for (let j = 0; j < nEp; j++, ep++) ips.push(`172.16.${Math.floor(ep / 256)}.${ep % 256}`)
+      if (nEp > 0) slices.push(toSlice({ namespace: 'ns', service: `svc${i}`, addressType: 'IPv4', ports: [{ name: '8080', port: 8080, protocol: 'TCP' }], endpoints: ips.map((a) => ({ addresses: [a] })) }))
+    }
+    const r = generateRules({ services, endpointSlices: slices }, { hostname: 'node', nodeIPs: ['192.168.0.2'], localDetector: { mode: 'ClusterCIDR', cidr: '10.0.0.0/8' }, localhostNodePorts: false })
+    t.same([r.counts.filterRules, r.counts.natRules], [filter, nat], `${nSvc} × ${nEp}`)
+    t.same(checkConsistency(r.ruleset), [], `${nSvc} × ${nEp} consistent`)
+  }
+})
+
 t.test('mark, random-fully and nfacct are options of the generator', async (t) => {
   const r = generateRules({ services: [], endpointSlices: [] }, { masqueradeBit: 14 })
   const text = renderRuleset(r.ruleset)
@@ -207,4 +249,17 @@ t.test('a partial sync counts the same rules and chains as a full sync of the sa
     t.same(partial.counts, full.counts, name)
     t.same([...partial.activeNatChains].sort(), [...full.activeNatChains].sort(), `${name}: same active chains`)
   }
+})
+
+t.test('IPv6 proxier: bracketed endpoints, no KUBE-FIREWALL, ::1 excluded from NodePorts', async (t) => {
+  const services: Service[] = [toService({ namespace: 'ns1', name: 'svc1', type: 'NodePort', clusterIP: 'fd00:10:96::1', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] })]
+  services[0]!.spec.clusterIPs = ['10.96.0.1', 'fd00:10:96::1']
+  const slices = [toSlice({ namespace: 'ns1', service: 'svc1', addressType: 'IPv6', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], endpoints: [{ addresses: ['ff06:0:0:0:0:0:0:c1'] }] })]
+  const r = generateRules({ services, endpointSlices: slices }, { ipFamily: 'IPv6', hostname: 'n', nodeIPs: ['fd00::2'], localDetector: { mode: 'ClusterCIDR', cidr: 'fd00:10:244::/48' } })
+  t.match(r.payload, ':KUBE-SEP-LIGRYQQLSZN4UWQ5 - [0:0]', 'hash of "ns1/svc1:p80tcp[ff06::c1]:80" (reference §2)')
+  t.match(r.payload, '-j DNAT --to-destination [ff06::c1]:80')
+  t.match(r.payload, '-d fd00:10:96::1 --dport 80')
+  t.match(r.payload, '-m addrtype --dst-type LOCAL ! -d ::1/128 -j KUBE-NODEPORTS')
+  t.notMatch(r.payload, 'KUBE-FIREWALL ')
+  t.same(checkConsistency(r.ruleset), [])
 })

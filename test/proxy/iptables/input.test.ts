@@ -33,6 +33,11 @@ t.test('invalid fields are named', async (t) => {
   t.throws(() => stateFromObjects([svc({ ports: [{ port: -1 }] })]), ProxyInputError)
 })
 
+t.test('an empty slice as kubectl prints it (endpoints: null) is fine', async (t) => {
+  t.equal(stateFromObjects([slice({ endpoints: null })]).endpointSlices.length, 1)
+  t.throws(() => stateFromObjects([slice({ endpoints: 'x' })]), /endpoints: must be a list/)
+})
+
 t.test('ExternalName and headless services need no cluster IP', async (t) => {
   t.doesNotThrow(() => stateFromObjects([svc({ type: 'ExternalName', clusterIP: undefined, externalName: 'x' }), svc({ clusterIP: 'None' })]))
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { Service } from '../../../src/api/types.js'
 import { categorizeEndpoints, type EndpointInfo } from '../../../src/proxy/iptables/endpoints.js'
+import { LineBuffer } from '../../../src/proxy/iptables/line-buffer.js'
 import { withDefaults } from '../../../src/proxy/iptables/options.js'
 import { planServicePort, serviceChainsSummary, writeServiceChains, writeTopLevelRules, type SyncBuffers } from '../../../src/proxy/iptables/service-rules.js'
 import { servicePortsOf } from '../../../src/proxy/iptables/service-port.js'
@@ -14,7 +15,7 @@ function plan(spec: Service['spec'], eps: EndpointInfo[], status?: Service['stat
   return planServicePort(svc!, cat, sep)
 }
 
-const empty = (): SyncBuffers => ({ filterRules: [], natChains: [], natRules: [] })
+const empty = (): SyncBuffers => ({ filterRules: new LineBuffer(), natChains: [], natRules: new LineBuffer() })
 const opts = withDefaults({ hostname: 'me', nodeIPs: ['192.168.0.2'], localDetector: { mode: 'ClusterCIDR', cidr: '10.0.0.0/8' } })
 
 t.test('policy decisions (upstream syncProxyRules table)', async (t) => {
@@ -36,9 +37,9 @@ t.test('top-level rules for a service without endpoints go to filter', async (t)
   const p = plan({ type: 'NodePort', clusterIP: '10.96.0.1', externalIPs: ['192.168.0.9'], ports: [{ name: 'p', port: 80, nodePort: 30000, protocol: 'UDP' }] }, [])
   const out = empty()
   writeTopLevelRules(p, opts, out)
-  t.same(out.natRules, [])
+  t.equal(out.natRules.lines, 0)
   t.same(
-    out.filterRules,
+    out.filterRules.toLines(),
     [
       '-A KUBE-SERVICES -m comment --comment "ns/s:p has no endpoints" -m udp -p udp -d 10.96.0.1 --dport 80 -j REJECT',
       '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns/s:p has no endpoints" -m udp -p udp -d 192.168.0.9 --dport 80 -j REJECT',
@@ -58,7 +59,7 @@ t.test('serviceChainsSummary counts exactly what writeServiceChains writes', asy
       const out = empty()
       writeServiceChains(p, o, false, out)
       const s = serviceChainsSummary(p, o)
-      t.equal(s.rules, out.natRules.length, `${p.svc.nameString} rules`)
+      t.equal(s.rules, out.natRules.lines, `${p.svc.nameString} rules`)
       t.same(s.chains, out.natChains, `${p.svc.nameString} chains`)
       t.equal(s.chainCount, out.natChains.length)
     }

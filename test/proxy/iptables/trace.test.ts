@@ -98,3 +98,22 @@ t.test('splitDestination and describeProbability', async (t) => {
   t.equal(describeProbability(1), '1')
   t.equal(describeProbability(Math.PI / 10), '0.3142')
 })
+
+t.test('withKubeJumpRules adds the built-in chains in the order a fresh node ends up with', async (t) => {
+  const g = loadGolden('nodeport-cluster')
+  const rs = withKubeJumpRules(generateRules(g.state, g.options).ruleset)
+  const filter = rs.tables.find((x) => x.name === 'filter')!
+  t.same(
+    filter.rules.filter((r) => r.chain === 'INPUT').map((r) => r.args.at(-1)),
+    ['KUBE-FIREWALL', 'KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES'],
+    'each jump is prepended, so the last ensured comes first',
+  )
+  t.same(rs.tables.find((x) => x.name === 'nat')!.rules.slice(0, 3).map((r) => `${r.chain} ${r.args.join(' ')}`), [
+    'POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+    'PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    'OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+  ])
+  const noFirewall = withKubeJumpRules(generateRules(g.state, { ...g.options, localhostNodePorts: false }).ruleset, false)
+  t.notOk(noFirewall.tables[0]!.rules.some((r) => r.args.includes('KUBE-FIREWALL')), 'no KUBE-FIREWALL jump without the chain')
+  t.same(withKubeJumpRules(rs).tables[0]!.rules.length, filter.rules.length, 'a ruleset that already has built-in rules is left alone')
+})

@@ -1,0 +1,474 @@
+// The discrete-event core: one algorithm over one scenario. Requests and connections live in pools of
+// typed arrays indexed by integer (no object per request), events in a typed-array heap, response
+// times in a fixed-size histogram, so memory follows the requests in flight, not the run's length.
+import { seededRng } from '../base/rng.js'
+import type { Balancer, Outcome, PickContext } from '../lb/balancer.js'
+import { createBalancer, findAlgorithm } from '../lb/registry.js'
+import { makeSampler, type Sampler } from './distributions.js'
+import { EventHeap } from './event-heap.js'
+import { LogHistogram } from './histogram.js'
+import { IptablesCascadeBalancer } from './iptables-cascade.js'
+import { jainIndex } from './metrics.js'
+import type { AlgorithmReport } from './report/types.js'
+import type { AlgorithmSpec, Scenario } from './scenario.js'
+import { SimClock } from './sim-clock.js'
+import { ConnectionPool, RequestPool } from './slot-pool.js'
+
+// Event kinds, in the low 3 bits of a heap payload; the rest is a slot or event index.
+const ARRIVAL = 0
+const DEPART = 1
+const THINK = 2
+const BACKEND = 3
+const SYNC = 4
+
+// Request states.
+const QUEUED = 1
+const SERVING = 2
+/** In service at a backend that went down: already counted as failed, freed when its departure fires. */
+const DEAD = 3
+
+/** Options of runAlgorithm. */
+export interface RunOptions {
+  /** Called every 65536 issued requests with (issued, total). */
+  onProgress?: (issued: number, total: number) => void
+  /** Points of the load-over-time curve (default 200). */
+  samplePoints?: number
+}
+
+/** Builds the balancer an algorithm spec names, over the simulated clock and a seeded rng. */
+export function buildBalancer(spec: AlgorithmSpec, seed: number, clock: SimClock): Balancer {
+  const rng = seededRng(`${seed}/lb`)
+  if (spec.name === 'iptables') return new IptablesCascadeBalancer(rng)
+  return createBalancer(spec.name, spec.params, { rng, clock })
+}
+
+/** Simulates `spec` over `scenario` with `seed`; the same inputs give the same result, bit for bit. */
+export function runAlgorithm(scenario: Scenario, spec: AlgorithmSpec, seed: number, opts: RunOptions = {}): AlgorithmReport {
+  return new Engine(scenario, spec, seed, opts).run()
+}
+
+class Engine {
+  private readonly clock: SimClock
+  private readonly balancer: Balancer
+  private readonly heap = new EventHeap()
+  private readonly hist = new LogHistogram()
+  private readonly outcome: Outcome = { ok: true, durationMs: 0 }
+  private readonly perRequest: boolean
+  private readonly closed: boolean
+  private readonly infinite: boolean
+  private readonly service: Sampler
+  private readonly think: Sampler
+  private readonly arrivalRng: () => number
+  private readonly clientRng: () => number
+  /** Whether a connection's client matters (hashing, affinity, remap counting); if not, no draw is spent on it. */
+  private readonly needsClient: boolean
+
+  // Backends.
+  private readonly nb: number
+  private readonly ids: string[]
+  private readonly index = new Map<string, number>()
+  private readonly load: Int32Array
+  private readonly busy: Int32Array
+  private readonly capacity: Float64Array
+  private readonly speed: Float64Array
+  private readonly up: Uint8Array
+  private readonly qHead: Int32Array
+  private readonly qTail: Int32Array
+  private readonly assigned: Float64Array
+  private readonly events: { backend: number; at: number; type: 'down' | 'up' | 'slow'; speed: number }[]
+
+  private readonly req = new RequestPool()
+  private readonly conn = new ConnectionPool()
+
+  // Clients.
+  private readonly contexts: PickContext[]
+  private readonly lastBackend: Int32Array
+  private readonly lastEpoch: Int32Array
+  private epoch = 0
+
+  // Counters.
+  private now = 0
+  private reserved = 0
+  private issued = 0
+  private completed = 0
+  private failed = 0
+  private remapped = 0
+  private work = 0
+  private totalLoad = 0
+  private maxLoad = 0
+  private loadArea = 0
+  private traceNext = 0
+
+  // Load-over-time samples.
+  private readonly sampleEvery: number
+  private readonly samples: { time: number; mean: number; max: number }[] = []
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly spec: AlgorithmSpec,
+    seed: number,
+    private readonly opts: RunOptions,
+  ) {
+    const w = scenario.workload
+    this.clock = new SimClock(scenario.unitMs)
+    this.balancer = buildBalancer(spec, seed, this.clock)
+    this.perRequest = spec.unit === 'request'
+    this.closed = w.arrivals.type === 'closed'
+    this.infinite = w.service.distribution === 'infinite'
+    this.service = makeSampler(w.service, seededRng(`${seed}/service`))
+    this.think = makeSampler(w.arrivals.type === 'closed' ? w.arrivals.think : { distribution: 'fixed', value: 1 }, seededRng(`${seed}/think`))
+    this.arrivalRng = seededRng(`${seed}/arrivals`)
+    this.clientRng = seededRng(`${seed}/clients`)
+    this.needsClient = spec.params.sessionAffinity !== undefined || (findAlgorithm(spec.name)?.hashed ?? false) || scenario.backends.some((b) => b.events.length > 0)
+    const nb = (this.nb = scenario.backends.length)
+    this.ids = scenario.backends.map((b) => b.name)
+    this.ids.forEach((id, i) => this.index.set(id, i))
+    this.load = new Int32Array(nb)
+    this.busy = new Int32Array(nb)
+    this.capacity = Float64Array.from(scenario.backends, (b) => b.capacity)
+    this.speed = Float64Array.from(scenario.backends, (b) => b.speed)
+    this.up = new Uint8Array(nb).fill(1)
+    this.qHead = new Int32Array(nb).fill(-1)
+    this.qTail = new Int32Array(nb).fill(-1)
+    this.assigned = new Float64Array(nb)
+    this.events = scenario.backends.flatMap((b, i) => b.events.map((e) => ({ backend: i, ...e })))
+    this.contexts = w.clients.map((ip) => ({ clientIP: ip }))
+    this.lastBackend = new Int32Array(w.clients.length).fill(-1)
+    this.lastEpoch = new Int32Array(w.clients.length)
+    this.sampleEvery = Math.max(1, Math.floor(w.requests / (opts.samplePoints ?? 200)))
+  }
+
+  run(): AlgorithmReport {
+    const w = this.scenario.workload
+    this.sync()
+    this.events.forEach((e, i) => this.heap.push(e.at, (i << 3) | BACKEND))
+    if (w.arrivals.type === 'closed') {
+      // Each closed-loop client owns connection slot i for the whole run and starts after one think time.
+      for (let c = 0; c < w.arrivals.clients && this.reserved < w.requests; c++) {
+        const k = this.conn.alloc()
+        this.conn.client[k] = c % w.clients.length
+        this.conn.left[k] = 0
+        this.schedule(this.think(), (k << 3) | THINK)
+      }
+    } else {
+      this.scheduleArrival()
+    }
+    const heap = this.heap
+    while (heap.size > 0) {
+      if (this.work === 0 && this.reserved === w.requests) break
+      const t = heap.peekTime()
+      const payload = heap.pop()
+      this.advance(t)
+      const kind = payload & 7
+      const idx = payload >> 3
+      if (kind === DEPART) this.depart(idx)
+      else if (kind === ARRIVAL) this.arrive()
+      else if (kind === THINK) this.wake(idx)
+      else if (kind === BACKEND) this.backendEvent(idx)
+      else this.sync()
+    }
+    return this.result()
+  }
+
+  private schedule(at: number, payload: number): void {
+    if ((payload & 7) !== BACKEND && (payload & 7) !== SYNC) this.work++
+    this.heap.push(at, payload)
+  }
+
+  private advance(t: number): void {
+    if (t > this.now) {
+      this.loadArea += this.totalLoad * (t - this.now)
+      this.now = t
+      this.clock.time = t
+    }
+  }
+
+  private scheduleArrival(): void {
+    const a = this.scenario.workload.arrivals
+    if (this.reserved >= this.scenario.workload.requests) return
+    if (a.type === 'poisson') {
+      // Connections arrive so that requests arrive at `rate` per backend per time unit.
+      const rate = (a.rate * this.nb) / this.scenario.workload.requestsPerConnection
+      this.schedule(this.now - Math.log(1 - this.arrivalRng()) / rate, ARRIVAL)
+    } else if (a.type === 'trace' && this.traceNext < a.times.length) {
+      this.schedule(a.times[this.traceNext]!, ARRIVAL)
+    }
+  }
+
+  private arrive(): void {
+    this.work--
+    const w = this.scenario.workload
+    let client: number
+    const a = w.arrivals
+    if (a.type === 'trace' && a.clients[this.traceNext]! >= 0) client = a.clients[this.traceNext]! % w.clients.length
+    else client = this.needsClient ? Math.floor(this.clientRng() * w.clients.length) : 0
+    this.traceNext++
+    const k = this.conn.alloc()
+    this.conn.client[k] = client
+    this.open(k)
+    this.scheduleArrival()
+  }
+
+  /** Opens connection k: takes its requests from the budget, picks its backend if balancing per connection. */
+  private open(k: number): void {
+    const w = this.scenario.workload
+    const left = Math.min(w.requestsPerConnection, w.requests - this.reserved)
+    this.reserved += left
+    const ci = this.conn
+    ci.left[k] = left
+    ci.failed[k] = 0
+    ci.backend[k] = -1
+    if (!this.perRequest) {
+      const b = this.pick(ci.client[k]!)
+      ci.backend[k] = b
+      if (b >= 0) this.balancer.onStart(this.ids[b]!)
+    }
+    this.next(k)
+  }
+
+  /** Issues connection k's next request; requests that fail at once are counted and the loop goes on. */
+  private next(k: number): void {
+    const ci = this.conn
+    while (ci.left[k]! > 0) {
+      const b = this.perRequest ? this.pick(ci.client[k]!) : ci.backend[k]!
+      const serial = this.issued++
+      if ((serial & 0xffff) === 0 && this.opts.onProgress) this.opts.onProgress(serial, this.scenario.workload.requests)
+      if (serial % this.sampleEvery === 0) this.sample()
+      const demand = this.service()
+      if (b >= 0 && this.up[b] === 1) {
+        this.accept(k, b, demand, serial)
+        return
+      }
+      // No endpoint, or one that is down but still in the balancer's list: the request fails at once.
+      this.failed++
+      if (b >= 0 && this.perRequest) {
+        this.balancer.onStart(this.ids[b]!)
+        this.finish(b, false, 0)
+      }
+      if (!this.perRequest) {
+        // A broken L4 connection loses the rest of its requests.
+        this.failed += ci.left[k]! - 1
+        ci.left[k] = 0
+        ci.failed[k] = 1
+        break
+      }
+      ci.left[k]!--
+      if (this.closed && ci.left[k]! > 0) {
+        this.schedule(this.now + this.think(), (k << 3) | THINK)
+        return
+      }
+    }
+    this.close(k)
+  }
+
+  private accept(k: number, b: number, demand: number, serial: number): void {
+    const r = this.req.alloc()
+    const rf = this.req
+    const ri = this.req
+    rf.arrive[r] = this.now
+    rf.demand[r] = demand
+    rf.serial[r] = serial
+    ri.backend[r] = b
+    ri.conn[r] = k
+    this.assigned[b]!++
+    if (this.perRequest) this.balancer.onStart(this.ids[b]!)
+    const l = ++this.load[b]!
+    this.totalLoad++
+    if (l > this.maxLoad) this.maxLoad = l
+    if (this.busy[b]! < this.capacity[b]!) {
+      this.start(r, b)
+    } else {
+      ri.state[r] = QUEUED
+      ri.next[r] = -1
+      if (this.qTail[b]! >= 0) ri.next[this.qTail[b]!] = r
+      else this.qHead[b] = r
+      this.qTail[b] = r
+    }
+  }
+
+  private start(r: number, b: number): void {
+    this.busy[b]!++
+    this.req.state[r] = SERVING
+    const demand = this.req.demand[r]!
+    // An infinite demand never departs: the request stays, as a ball stays in its bin.
+    if (demand !== Infinity) this.schedule(this.now + demand / this.speed[b]!, (r << 3) | DEPART)
+  }
+
+  private depart(r: number): void {
+    this.work--
+    const ri = this.req
+    if (ri.state[r] === DEAD) {
+      this.req.free(r)
+      return
+    }
+    const b = ri.backend[r]!
+    const k = ri.conn[r]!
+    const rt = this.now - this.req.arrive[r]!
+    if (this.req.serial[r]! >= this.scenario.workload.warmup) this.hist.record(rt)
+    this.completed++
+    this.busy[b]!--
+    this.load[b]!--
+    this.totalLoad--
+    this.req.free(r)
+    if (this.perRequest) this.finish(b, true, rt)
+    const q = this.qHead[b]!
+    if (q >= 0) {
+      this.qHead[b] = ri.next[q]!
+      if (this.qHead[b]! < 0) this.qTail[b] = -1
+      this.start(q, b)
+    }
+    this.after(k)
+  }
+
+  /** A request of connection k ended: the next one follows at once (open) or after a think time (closed). */
+  private after(k: number): void {
+    const ci = this.conn
+    if (--ci.left[k]! > 0) {
+      if (this.closed) this.schedule(this.now + this.think(), (k << 3) | THINK)
+      else this.next(k)
+      return
+    }
+    this.close(k)
+  }
+
+  private close(k: number): void {
+    const ci = this.conn
+    const b = ci.backend[k]!
+    if (!this.perRequest && b >= 0) this.finish(b, ci.failed[k] === 0, 0)
+    ci.backend[k] = -1
+    if (this.closed) {
+      if (this.reserved < this.scenario.workload.requests) this.schedule(this.now + this.think(), (k << 3) | THINK)
+    } else {
+      this.conn.free(k)
+    }
+  }
+
+  /** A closed-loop client wakes up: a new connection, or the next request on its open one. */
+  private wake(k: number): void {
+    this.work--
+    if (this.conn.left[k] === 0) this.open(k)
+    else this.next(k)
+  }
+
+  private pick(client: number): number {
+    const id = this.balancer.pick(this.contexts[client])
+    if (id === undefined) return -1
+    const b = this.index.get(id)!
+    if (this.epoch > 0 && this.lastEpoch[client]! < this.epoch) {
+      // First pick for this client since a backend left: did its mapping change?
+      if (this.lastBackend[client]! >= 0 && this.lastBackend[client] !== b) this.remapped++
+      this.lastEpoch[client] = this.epoch
+    }
+    this.lastBackend[client] = b
+    return b
+  }
+
+  private finish(b: number, ok: boolean, rt: number): void {
+    this.outcome.ok = ok
+    this.outcome.durationMs = rt * this.scenario.unitMs
+    this.balancer.onFinish(this.ids[b]!, this.outcome)
+  }
+
+  private backendEvent(i: number): void {
+    const e = this.events[i]!
+    const b = e.backend
+    if (e.type === 'slow') {
+      this.speed[b] = e.speed
+      return
+    }
+    const up = e.type === 'up' ? 1 : 0
+    if (this.up[b] === up) return
+    this.up[b] = up
+    if (!up) this.fail(b)
+    const delay = this.scenario.endpointUpdateDelay
+    if (delay > 0) this.heap.push(this.now + delay, SYNC)
+    else this.sync()
+  }
+
+  /** Backend b went down: its queued and in-service requests fail, and their connections move on. */
+  private fail(b: number): void {
+    const ri = this.req
+    const hw = this.req.highWater
+    const victims: number[] = []
+    for (let r = 0; r < hw; r++) {
+      const s = ri.state[r]!
+      if (ri.backend[r] === b && (s === QUEUED || s === SERVING)) victims.push(r)
+    }
+    this.qHead[b] = -1
+    this.qTail[b] = -1
+    for (const r of victims) {
+      const k = ri.conn[r]!
+      if (ri.state[r] === SERVING) {
+        this.busy[b]!--
+        // Its departure is still in the heap; the slot is freed when it fires.
+        ri.state[r] = DEAD
+      } else {
+        this.req.free(r)
+      }
+      this.load[b]!--
+      this.totalLoad--
+      this.failed++
+      if (this.perRequest) {
+        this.finish(b, false, 0)
+        this.after(k)
+      } else {
+        const ci = this.conn
+        this.failed += ci.left[k]! - 1
+        ci.left[k] = 0
+        ci.failed[k] = 1
+        this.close(k)
+      }
+    }
+  }
+
+  /** Tells the balancer which backends are up (the endpoint list kube-proxy or a proxy would see). */
+  private sync(): void {
+    let left = false
+    const eps = this.scenario.backends.map((s, i) => {
+      if (this.up[i] === 0 && this.balancer.available(s.name)) left = true
+      return { id: s.name, weight: s.weight, ready: this.up[i] === 1 }
+    })
+    if (left) this.epoch++
+    this.balancer.update(eps)
+  }
+
+  private sample(): void {
+    let max = 0
+    if (this.infinite) {
+      // Loads only grow without departures, so the running maximum is the current one.
+      max = this.maxLoad
+    } else {
+      for (let b = 0; b < this.nb; b++) if (this.load[b]! > max) max = this.load[b]!
+    }
+    this.samples.push({ time: this.now, mean: this.totalLoad / this.nb, max })
+  }
+
+  private result(): AlgorithmReport {
+    this.sample()
+    const total = this.assigned.reduce((a, b) => a + b, 0)
+    const share: Record<string, number> = {}
+    this.ids.forEach((id, b) => (share[id] = total > 0 ? this.assigned[b]! / total : 0))
+    const perWeight = Float64Array.from(this.scenario.backends, (s, b) => (s.weight > 0 ? this.assigned[b]! / s.weight : 0))
+    const h = this.hist
+    const quantiles = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1]
+    return {
+      name: this.spec.name,
+      params: this.spec.params,
+      label: this.spec.label,
+      completed: this.completed,
+      metrics: {
+        maxLoad: this.maxLoad,
+        meanLoad: this.now > 0 ? this.loadArea / (this.now * this.nb) : this.totalLoad / this.nb,
+        meanResponseTime: h.mean(),
+        p50: h.quantile(0.5),
+        p99: h.quantile(0.99),
+        p999: h.quantile(0.999),
+        jain: jainIndex(perWeight),
+        share,
+        remapped: this.remapped,
+        failed: this.failed,
+      },
+      samples: { responseCdf: h.count > 0 ? h.cdf(quantiles) : [], load: this.samples },
+    }
+  }
+}
