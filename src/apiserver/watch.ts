@@ -11,6 +11,7 @@ import { badRequest, expired, internalError } from '../api/errors.js'
 import type { Clock, TimerHandle } from '../base/clock.js'
 import type { Logger } from '../base/logger.js'
 import { ExpiredError } from '../storage/errors.js'
+import { jsonOf } from '../storage/objects.js'
 import type { StoreEvent, StoreWatch } from '../storage/store.js'
 import { toTable, type IncludeObject } from './table/index.js'
 import { CACHE_CONTROL } from './errors.js'
@@ -45,6 +46,9 @@ export class WatchServer extends EventEmitter {
   private readonly logger: Logger
   private readonly bookmarkIntervalMs: number
   private readonly open = new Set<() => void>()
+  // The encoded event line per (frozen, shared) store object: every watcher of it writes the same
+  // string instead of serialising the object again.
+  private readonly lines = new WeakMap<object, { type: WatchEventType; line: string }>()
 
   constructor(opts: { clock: Clock; logger: Logger; bookmarkIntervalMs?: number }) {
     super()
@@ -113,9 +117,20 @@ export class WatchServer extends EventEmitter {
     res.on('close', end)
     socket?.on('close', end)
 
-    const write = (ev: WatchEvent<unknown>): void => {
+    let corked = false
+    const writeLine = (line: string): void => {
       if (ended) return
-      res.write(`${JSON.stringify(ev)}\n`)
+      // Events of one store batch arrive synchronously: cork so they leave as one write (one TLS
+      // record, one syscall), and uncork at the end of this tick so nothing waits for a later one.
+      if (!corked) {
+        corked = true
+        res.cork()
+        queueMicrotask(() => {
+          corked = false
+          res.uncork()
+        })
+      }
+      res.write(line)
       // A client that stops reading is cut off rather than buffered without bound; it re-lists and
       // re-watches (upstream cacher: "Forcing watcher close due to unresponsiveness").
       if (res.writableLength > MAX_BUFFERED_BYTES) {
@@ -123,12 +138,14 @@ export class WatchServer extends EventEmitter {
         end()
       }
     }
+    const write = (ev: WatchEvent<unknown>): void => writeLine(`${JSON.stringify(ev)}\n`)
     const emit = (type: WatchEventType, obj: KubeObject): void => {
       const o = withTypeMeta(r, obj)
-      const object = p.table
-        ? toTable(r, [o], { now: this.clock.now(), includeObject: p.table.includeObject, resourceVersion: o.metadata.resourceVersion })
-        : o
-      write({ type, object })
+      if (p.table) {
+        write({ type, object: toTable(r, [o], { now: this.clock.now(), includeObject: p.table.includeObject, resourceVersion: o.metadata.resourceVersion }) })
+        return
+      }
+      writeLine(this.lineFor(type, o))
     }
     const sendError = (err: unknown): void => {
       const status = err instanceof ExpiredError ? expired(`too old resource version: ${err.requested} (${err.oldest})`) : internalError(String((err as Error)?.message ?? err))
@@ -165,6 +182,16 @@ export class WatchServer extends EventEmitter {
       storeWatch.stop()
       return
     }
+  }
+
+  // `JSON.stringify({type, object}) + "\n"`, remembered for frozen objects (store objects are deeply
+  // frozen and shared by every watcher, so the line is built once per event, not once per watcher).
+  private lineFor(type: WatchEventType, o: KubeObject): string {
+    const hit = this.lines.get(o)
+    if (hit?.type === type) return hit.line
+    const line = `{"type":${JSON.stringify(type)},"object":${jsonOf(o)}}\n`
+    if (Object.isFrozen(o)) this.lines.set(o, { type, line })
+    return line
   }
 }
 

@@ -162,3 +162,4 @@ export class LeaderElector extends EventEmitter {
     }
   }
 }
+

@@ -107,6 +107,7 @@ export class Kubelet {
       execPath: deps.execPath,
       pathEnv: deps.pathEnv,
       logger: deps.logger,
+      hostNetns: o.podNetwork === 'netns' ? o.netns : undefined,
     })
     this.managerRun = this.podManager.start(this.stopper.signal).catch((e: Error) => deps.logger.error({ err: e.message }, 'pod manager stopped with an error'))
   }

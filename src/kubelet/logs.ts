@@ -3,7 +3,7 @@
 // follow, tailLines, timestamps and sinceSeconds, behind a bearer token. The API server proxies
 // `pods/{name}/log` here.
 // upstream: pkg/kubelet/server/server.go (getContainerLogs) and pkg/kubelet/kuberuntime/logs (ReadLogs)
-import { once } from 'node:events'
+import { EventEmitter, once } from 'node:events'
 import { createReadStream, statSync, watch, type FSWatcher } from 'node:fs'
 import { open } from 'node:fs/promises'
 import http from 'node:http'
@@ -58,11 +58,14 @@ export interface LogServerOptions {
  * The kubelet's HTTP handler: `/healthz` (open) and `/containerLogs/...` (bearer token).
  * Timestamps are the file's modification time for lines already written and the time read for
  * followed lines: the process writes its log directly, so per-line times are not recorded.
+ * Emits 'followEnd' when a follow stream ends (its client went away or closeAll()).
  */
-export class KubeletLogServer {
+export class KubeletLogServer extends EventEmitter {
   private readonly watchers = new Set<FSWatcher>()
 
-  constructor(private readonly opts: LogServerOptions) {}
+  constructor(private readonly opts: LogServerOptions) {
+    super()
+  }
 
   /** The node:http request listener. */
   readonly handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -94,6 +97,8 @@ export class KubeletLogServer {
     const int = (k: string): number | undefined => (q.has(k) && /^\d+$/.test(q.get(k)!) ? Number(q.get(k)) : undefined)
     const opts: LogReadOptions = { tailLines: int('tailLines'), sinceSeconds: int('sinceSeconds'), timestamps: q.get('timestamps') === 'true' }
     const follow = q.get('follow') === 'true'
+    // One log file per container across restarts: there is no separate "previous" log to serve.
+    if (q.get('previous') === 'true') return send(res, 400, `previous terminated container "${container}" in pod "${pod}" not found: kplab keeps one log per container across restarts; omit --previous`)
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...(follow ? { 'transfer-encoding': 'chunked' } : {}) })
     const { text, size } = await this.readExisting(ref.path, opts)
     res.write(text)
@@ -163,6 +168,7 @@ export class KubeletLogServer {
     w.close()
     this.watchers.delete(w)
     if (!res.writableEnded) res.end()
+    this.emit('followEnd')
   }
 }
 

@@ -109,6 +109,7 @@ export class NodeStatusManager extends EventEmitter {
   private statusTimer: TimerHandle | undefined
   private leaseTimer: TimerHandle | undefined
   private conditions: NodeCondition[] | undefined
+  private nodeUid: string | undefined
   /** The pod CIDR: from the flag, else from the Node's spec once node IPAM has set it. */
   podCidr: string | undefined
 
@@ -139,6 +140,7 @@ export class NodeStatusManager extends EventEmitter {
     const want = desiredNode(this.opts, this.now())
     try {
       const created = await this.opts.client.create<Node>(NODES, want)
+      this.nodeUid = created.metadata.uid
       this.conditions = created.status?.conditions
       this.notePodCidr(created)
     } catch (e) {
@@ -152,6 +154,7 @@ export class NodeStatusManager extends EventEmitter {
         spec,
       }
       const updated = await this.opts.client.update<Node>(NODES, merged)
+      this.nodeUid = updated.metadata.uid
       this.notePodCidr(updated)
       this.conditions = cur.status?.conditions
       await this.updateStatus()
@@ -186,7 +189,12 @@ export class NodeStatusManager extends EventEmitter {
         lease = await this.opts.client.create<Lease>(LEASES, {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
-          metadata: { name, namespace: NODE_LEASE_NAMESPACE },
+          // upstream: pkg/kubelet/nodelease (setNodeOwnerFunc): the Lease goes when its Node does.
+          metadata: {
+            name,
+            namespace: NODE_LEASE_NAMESPACE,
+            ...(this.nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: this.nodeUid }] } : {}),
+          },
           spec: { holderIdentity: name, leaseDurationSeconds: this.opts.leaseDurationSeconds, renewTime: now },
         })
       }

@@ -61,8 +61,8 @@ export const KUBELET_FLAGS: readonly KubeletFlagSpec[] = [
   { flag: '--netns <name>', key: 'netns', description: "the node's network namespace (with --pod-network netns; needs root)" },
   { flag: '--pod-network <mode>', key: 'podNetwork', description: 'netns (root: a namespace per pod on the node bridge) | loopback (a 127.x.y.z per pod)', defaultValue: 'loopback' },
   { flag: '--port <port>', key: 'port', description: 'port of the kubelet endpoint (logs); 0 picks a free one', defaultValue: '10250' },
-  { flag: '--cpu <quantity>', key: 'cpu', description: 'cpu capacity reported', defaultValue: '4' },
-  { flag: '--memory <quantity>', key: 'memory', description: 'memory capacity reported', defaultValue: '8Gi' },
+  { flag: '--cpu <quantity>', key: 'cpu', description: "cpu capacity reported (default: the host's CPU count)" },
+  { flag: '--memory <quantity>', key: 'memory', description: "memory capacity reported (default: the host's memory)" },
   { flag: '--max-pods <n>', key: 'maxPods', description: 'pods capacity reported', defaultValue: '110' },
   { flag: '--node-status-update-frequency <duration>', key: 'nodeStatusUpdateFrequency', description: 'how often the node status is written (e.g. 10s)', defaultValue: '10s' },
   { flag: '--node-lease-duration-seconds <n>', key: 'nodeLeaseDurationSeconds', description: 'duration of the node Lease; renewed every quarter of it', defaultValue: '40' },
@@ -84,8 +84,19 @@ export function parseDuration(s: string, flag: string): number {
   return total
 }
 
+/** What the host says, for defaults (read by the CLI; absent in tests: 4 CPUs and 8Gi). */
+export interface KubeletHostInfo {
+  home: string
+  hostname: string
+  isRoot: boolean
+  /** CPU count of the host, e.g. "8". */
+  hostCpu?: string
+  /** Memory of the host as a quantity, e.g. "16318712Ki". */
+  hostMemory?: string
+}
+
 /** Turns raw flag values into checked options; `home` expands `~`, `hostname` is the default node name. */
-export function resolveKubeletOptions(raw: Partial<RawKubeletOptions>, env: { home: string; hostname: string; isRoot: boolean }): KubeletOptions {
+export function resolveKubeletOptions(raw: Partial<RawKubeletOptions>, env: KubeletHostInfo): KubeletOptions {
   const get = (k: keyof RawKubeletOptions): string | undefined => {
     const v = raw[k]
     if (v !== undefined && v !== null && v !== '') return String(v)
@@ -125,8 +136,8 @@ export function resolveKubeletOptions(raw: Partial<RawKubeletOptions>, env: { ho
     rootDir: get('rootDir')!.replace(/^~(?=$|\/)/, env.home),
     podNetwork: mode,
     port: int('port', '--port', 0, 65535),
-    cpu: get('cpu')!,
-    memory: get('memory')!,
+    cpu: get('cpu') ?? env.hostCpu ?? '4',
+    memory: get('memory') ?? env.hostMemory ?? '8Gi',
     maxPods: int('maxPods', '--max-pods', 1, 10_000),
     nodeStatusUpdateFrequencyMs: parseDuration(get('nodeStatusUpdateFrequency')!, '--node-status-update-frequency'),
     nodeLeaseDurationSeconds: int('nodeLeaseDurationSeconds', '--node-lease-duration-seconds', 1, 3600),

@@ -44,6 +44,8 @@ export interface PodWorkerDeps {
   execPath: string
   pathEnv: string
   logger: Logger
+  /** The node's namespace (netns mode), where hostNetwork pods run. */
+  hostNetns?: string
 }
 
 /** The state file of a pod. */
@@ -69,6 +71,8 @@ export class PodWorker extends EventEmitter {
   private writing = false
   private dirty = false
   private lastWritten: PodStatus | undefined
+  /** The status as the API server stored our last write. */
+  private serverStatus: PodStatus | undefined
   private terminating: Promise<void> | undefined
   private stopped = false
 
@@ -108,7 +112,10 @@ export class PodWorker extends EventEmitter {
     const { deps, pod } = this
     const uid = pod.metadata.uid!
     try {
-      this.sandbox = await deps.network.setup({ uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! })
+      // hostNetwork: the node's own address and namespace, no sandbox of its own.
+      this.sandbox = pod.spec.hostNetwork
+        ? { podIP: deps.hostIP, netns: deps.hostNetns, bindAddress: deps.hostIP }
+        : await deps.network.setup({ uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! })
     } catch (e) {
       deps.logger.error({ pod: this.key, err: (e as Error).message }, 'pod network setup failed')
       for (const c of pod.spec.containers) {
@@ -162,6 +169,13 @@ export class PodWorker extends EventEmitter {
   /** Takes a newer version of the pod from the informer; a deletionTimestamp starts termination. */
   update(pod: Pod): void {
     this.pod = pod
+    // Someone else rewrote the status (e.g. node lifecycle marking it not ready): assert ours again.
+    // upstream: pkg/kubelet/status/status_manager.go (needsReconcile)
+    if (this.serverStatus && !deepEqual(pod.status, this.serverStatus)) {
+      this.serverStatus = undefined
+      this.lastWritten = undefined
+      this.requestStatus()
+    }
     if (pod.metadata.deletionTimestamp) void this.terminate(pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30, true)
   }
 
@@ -177,7 +191,7 @@ export class PodWorker extends EventEmitter {
       }))
       this.stopped = true
       const uid = this.pod.metadata.uid!
-      await this.deps.network.teardown(uid).catch((e: Error) => this.deps.logger.error({ pod: this.key, err: e.message }, 'pod network teardown failed'))
+      if (!this.pod.spec.hostNetwork) await this.deps.network.teardown(uid).catch((e: Error) => this.deps.logger.error({ pod: this.key, err: e.message }, 'pod network teardown failed'))
       rmSync(join(this.deps.rootDir, 'pods', uid), { recursive: true, force: true })
       if (deleteFromApi) {
         await this.deps.client
@@ -194,7 +208,7 @@ export class PodWorker extends EventEmitter {
     this.stopped = true
     for (const s of this.slots.values()) {
       this.stopProbes(s)
-      s.proc.removeAllListeners()
+      s.proc.detach()
     }
   }
 
@@ -282,6 +296,7 @@ export class PodWorker extends EventEmitter {
       const updated = await this.deps.client.patch<Pod>(PODS, m.namespace, m.name!, { status }, 'application/merge-patch+json', { subresource: 'status' })
       if (updated.metadata.uid === m.uid) this.pod = { ...this.pod, status: updated.status }
       this.lastWritten = status
+      this.serverStatus = updated.status
       this.emit('status', status)
     } catch (e) {
       this.deps.logger.warn({ pod: this.key, err: (e as Error).message }, 'pod status write failed')

@@ -12,6 +12,7 @@ import type { Rng } from '../base/rng.js'
 import { Informer } from '../client/informer.js'
 import type { RestClient } from '../client/rest-client.js'
 import { EndpointSliceCache, type ProxyEndpoint } from './endpointslice-cache.js'
+import { createIptablesModeProxier } from './iptables/mode.js'
 import type { IptablesRunner } from './iptables/restore.js'
 import { startMetricsServer } from './metrics-server.js'
 import type { ProxyMode, ProxyOptions } from './options.js'
@@ -34,6 +35,8 @@ export interface Proxier {
   /** The `/ports` document. */
   ports(): unknown
   close(): Promise<void>
+  /** Both informers have synced (iptables mode writes no rules before, as upstream). */
+  informersSynced?(): void
 }
 
 /** Ports the daemon is built with; nothing global. */
@@ -57,7 +60,7 @@ export class ModeNotWiredError extends KplabError {
 
 /** The hook where each mode's proxier is built. */
 export function createProxier(mode: ProxyMode, opts: ProxyOptions, deps: ProxyDeps, onWarning: (p: ProxyServicePort, w: BalancerWarning) => void): Proxier {
-  if (mode === 'iptables') throw new ModeNotWiredError(mode)
+  if (mode === 'iptables') return createIptablesModeProxier({ clock: deps.clock, logger: deps.logger, iptables: deps.iptables, generator: { hostname: opts.hostnameOverride } })
   const proxier = new UserspaceProxier({
     clock: deps.clock,
     rng: deps.rng,
@@ -123,6 +126,7 @@ export class ProxyServer extends EventEmitter {
       onUpdate: (_a, b) => this.endpointSlices.updatePending(b, false) && this.kick(),
       onDelete: (s) => this.endpointSlices.updatePending(s, true) && this.kick(),
     })
+    void Promise.all([services.synced, slices.synced]).then(() => this.proxier.informersSynced?.())
     this.emit('started', this.metricsUrl)
     try {
       await Promise.all([services.start(signal), slices.start(signal)])

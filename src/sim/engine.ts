@@ -72,6 +72,8 @@ class Engine {
   private readonly capacity: Float64Array
   private readonly speed: Float64Array
   private readonly up: Uint8Array
+  /** What the balancer was last told: 1 for a backend in its list as ready. */
+  private readonly listed: Uint8Array
   private readonly qHead: Int32Array
   private readonly qTail: Int32Array
   private readonly assigned: Float64Array
@@ -128,6 +130,7 @@ class Engine {
     this.capacity = Float64Array.from(scenario.backends, (b) => b.capacity)
     this.speed = Float64Array.from(scenario.backends, (b) => b.speed)
     this.up = new Uint8Array(nb).fill(1)
+    this.listed = new Uint8Array(nb)
     this.qHead = new Int32Array(nb).fill(-1)
     this.qTail = new Int32Array(nb).fill(-1)
     this.assigned = new Float64Array(nb)
@@ -425,7 +428,8 @@ class Engine {
   private sync(): void {
     let left = false
     const eps = this.scenario.backends.map((s, i) => {
-      if (this.up[i] === 0 && this.balancer.available(s.name)) left = true
+      if (this.up[i] === 0 && this.listed[i] === 1) left = true
+      this.listed[i] = this.up[i]!
       return { id: s.name, weight: s.weight, ready: this.up[i] === 1 }
     })
     if (left) this.epoch++

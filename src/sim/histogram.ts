@@ -44,13 +44,15 @@ export class LogHistogram {
   /** The q-quantile (0 ≤ q ≤ 1) to within the bucket resolution, clamped to [min, max]; NaN when empty. */
   quantile(q: number): number {
     if (this.count === 0) return Number.NaN
+    if (q <= 0) return this.min
+    if (q >= 1) return this.max
     // The smallest value v with at least ceil(q·count) values ≤ v (the nearest-rank definition).
     const rank = Math.max(1, Math.ceil(q * this.count))
     let seen = 0
     const counts = this.counts
     for (let i = 0; i < counts.length; i++) {
       seen += counts[i]!
-      if (seen >= rank) return Math.min(this.max, Math.max(this.min, this.upperBound(i)))
+      if (seen >= rank) return Math.min(this.max, Math.max(this.min, this.lowerBound(i)))
     }
     return this.max
   }
@@ -71,11 +73,11 @@ export class LogHistogram {
     return 1 + e * SUB + ((hi >>> 12) & (SUB - 1))
   }
 
-  /** The largest value that falls in bucket i. */
-  private upperBound(i: number): number {
-    if (i === 0) return this.floor
+  /** The smallest value that falls in bucket i: within 1/SUB below any value in it, and exact on bucket edges. */
+  private lowerBound(i: number): number {
+    if (i === 0) return 0
     const e = Math.floor((i - 1) / SUB)
     const sub = (i - 1) % SUB
-    return this.floor * 2 ** e * (1 + (sub + 1) / SUB)
+    return this.floor * 2 ** e * (1 + sub / SUB)
   }
 }

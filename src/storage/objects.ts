@@ -9,7 +9,9 @@ import type { Preconditions } from './store.js'
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value)
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v)
+    // Indexed and keyed loops: Object.values would allocate an array per object on every write.
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i])
+    else for (const k in value) deepFreeze((value as Record<string, unknown>)[k])
   }
   return value
 }
@@ -20,9 +22,23 @@ export function encodeWithRevision(obj: KubeObject, rev: number): string {
   return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } })
 }
 
-/** Parses a stored object and freezes it (the stored form is immutable). */
+// The serialised form of stored objects, so responses and watch events reuse the bytes the log
+// write produced instead of serialising the same frozen object again.
+const encoded = new WeakMap<object, string>()
+
+/** Parses a stored object and freezes it (the stored form is immutable); remembers json as its encoding. */
 export function decodeFrozen(json: string): KubeObject {
-  return deepFreeze(JSON.parse(json) as KubeObject)
+  const obj = deepFreeze(JSON.parse(json) as KubeObject)
+  encoded.set(obj, json)
+  return obj
+}
+
+/**
+ * `JSON.stringify(obj)`, without serialising again when obj is a stored object decodeFrozen made
+ * (immutable, so its remembered encoding stays exact).
+ */
+export function jsonOf(obj: object): string {
+  return encoded.get(obj) ?? JSON.stringify(obj)
 }
 
 /** The store revision an object carries in `metadata.resourceVersion` (0 when absent). */

@@ -11,9 +11,10 @@ import { FakeClock } from '../../src/base/clock.js'
 import { silentLogger } from '../../src/base/logger.js'
 import { RestClient } from '../../src/client/rest-client.js'
 import { Kubelet } from '../../src/kubelet/kubelet.js'
+import type { CommandRunner } from '../../src/netns/exec.js'
 import { resolveKubeletOptions, type KubeletOptions } from '../../src/kubelet/options.js'
 import type { PodWorker } from '../../src/kubelet/pod-worker.js'
-import { NodeProcessPort, processStartTicks } from '../../src/kubelet/runtime/process.js'
+import { NodeProcessPort, processStartTicks, type ExitInfo, type ProcessHandle, type SpawnSpec } from '../../src/kubelet/runtime/process.js'
 import { EmbeddedStore } from '../../src/storage/embedded/store.js'
 
 /** Pods resource. */
@@ -45,6 +46,18 @@ export async function startControl(t: Test): Promise<Control> {
   return { url, client, clock }
 }
 
+/** Exit promises of every process the test kubelets spawned, by PID (tests wait on them). */
+export const exits = new Map<number, Promise<ExitInfo>>()
+
+/** The real process port, remembering each spawned child's exit. */
+class TrackingPort extends NodeProcessPort {
+  override async spawn(spec: SpawnSpec): Promise<ProcessHandle> {
+    const h = await super.spawn(spec)
+    exits.set(h.pid, h.exited)
+    return h
+  }
+}
+
 /** Every PID any test kubelet ever started, killed (group) at process teardown as a last resort. */
 const started = new Set<number>()
 
@@ -60,10 +73,17 @@ function killAll(): void {
 process.once('exit', killAll)
 
 /** Starts a real kubelet for node `name` in loopback mode with root dir `rootDir`. */
-export async function startKubelet(t: Test, c: Control, o: { name: string; rootDir: string; podCidr?: string; kill?: boolean }): Promise<Kubelet> {
+export async function startKubelet(t: Test, c: Control, o: { name: string; rootDir: string; podCidr?: string; kill?: boolean; netns?: string; runner?: CommandRunner }): Promise<Kubelet> {
   const options: KubeletOptions = resolveKubeletOptions(
-    { hostnameOverride: o.name, podCidr: o.podCidr ?? '10.244.7.0/24', rootDir: o.rootDir, port: '0', nodeStatusUpdateFrequency: '10s' },
-    { home: '/nonexistent', hostname: o.name, isRoot: false },
+    {
+      hostnameOverride: o.name,
+      podCidr: o.podCidr ?? '10.244.7.0/24',
+      rootDir: o.rootDir,
+      port: '0',
+      nodeStatusUpdateFrequency: '10s',
+      ...(o.netns ? { podNetwork: 'netns', netns: o.netns } : {}),
+    },
+    { home: '/nonexistent', hostname: o.name, isRoot: !!o.netns },
   )
   const client = new RestClient({ server: c.url, insecureSkipTLSVerify: false, namespace: 'default', contextName: 'test' })
   const kubelet = new Kubelet({
@@ -71,7 +91,8 @@ export async function startKubelet(t: Test, c: Control, o: { name: string; rootD
     client,
     clock: c.clock,
     logger: silentLogger(),
-    processes: new NodeProcessPort(c.clock),
+    processes: new TrackingPort(c.clock),
+    runner: o.runner,
     tokens: [TOKEN],
     execPath: process.execPath,
     pathEnv: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,7 +1,9 @@
 // The kubelet end to end, without root: the real API server, a real kubelet in loopback mode, real
 // processes. Waits are on kubelet events (status writes, probe results); time moves on a FakeClock.
+import dgram from 'node:dgram'
 import { once } from 'node:events'
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { StatusError } from '../../src/api/errors.js'
@@ -25,6 +27,7 @@ t.test('registers its Node with addresses, capacity, pod CIDR, kubelet port and 
   const lease = await c.client.get<Lease>(LEASES, 'kube-node-lease', 'node-a')
   t.equal(lease.spec?.holderIdentity, 'node-a')
   t.equal(lease.spec?.leaseDurationSeconds, 40)
+  t.same(lease.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.uid]), [['Node', 'node-a', node.metadata.uid]], 'owned by its Node')
   // The lease is renewed every quarter of its duration on the clock.
   const renewed = once(k.nodeStatus!, 'lease')
   c.clock.advance(10_000)
@@ -146,4 +149,34 @@ t.test('a restarted kubelet adopts its running pod: same PID, no duplicate', asy
   t.equal(after.status?.containerStatuses?.[0]?.restartCount, 0)
   const res = await get(`http://${after.status!.podIP}:8080/`)
   t.equal(JSON.parse(res.body).pod, 'web')
+})
+
+t.test('kplab/tcp-echo and kplab/udp-echo answer on their pod IPs with who they are', async (t) => {
+  const c = await startControl(t)
+  const k = await startKubelet(t, c, { name: 'node-a', rootDir: t.testdir() })
+  await c.client.create(PODS, boundPod('tcp', 'node-a', { image: 'kplab/tcp-echo', ports: [{ containerPort: 9000 }], readinessProbe: { tcpSocket: { port: 9000 }, periodSeconds: 1, failureThreshold: 1 } }))
+  // The UDP pod logs "listening" once bound: its log (followed through the kubelet endpoint) says when.
+  await c.client.create(PODS, boundPod('udp', 'node-a', { image: 'kplab/udp-echo', ports: [{ containerPort: 9000, protocol: 'UDP' }] }))
+  const tw = await workerFor(k, 'tcp')
+  const tp = await until(tw, (p) => ready(p) === 'True', { clock: c.clock, advanceMs: 1000 })
+  const sock = net.connect(9000, tp.status!.podIP!)
+  sock.setEncoding('utf8')
+  const [greeting] = (await once(sock, 'data')) as [string]
+  t.equal(greeting, `tcp ${tp.status!.podIP} node-a\n`)
+  sock.write('ping\n')
+  const [echo] = (await once(sock, 'data')) as [string]
+  t.equal(echo, 'ping\n')
+  sock.destroy()
+
+  const uw = await workerFor(k, 'udp')
+  const up = await until(uw, (p) => !!p.status?.containerStatuses?.[0]?.state?.running)
+  const logPath = uw.logPath('main')!
+  const watcher = watch(logPath)
+  t.teardown(() => watcher.close())
+  while (!readFileSync(logPath, 'utf8').includes('listening')) await once(watcher, 'change')
+  const client = dgram.createSocket('udp4')
+  t.teardown(() => client.close())
+  client.send('hi', 9000, up.status!.podIP!)
+  const [msg] = (await once(client, 'message')) as [Buffer]
+  t.equal(msg.toString(), `udp ${up.status!.podIP} node-a: hi`)
 })

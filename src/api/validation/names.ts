@@ -154,10 +154,14 @@ export function isValidCIDR(v: string): string[] {
   return ok ? [] : ['must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']
 }
 
+const envVarNameFmt = '[-._a-zA-Z][-._a-zA-Z0-9]*'
+// Compiled once: validation runs on every write.
+const envVarNameRe = new RegExp(`^${envVarNameFmt}$`)
+
 /** upstream IsEnvVarName (C_IDENTIFIER-ish: letters, digits, '_', '-', '.', not starting with a digit). */
 export function isEnvVarName(v: string): string[] {
-  const fmt = '[-._a-zA-Z][-._a-zA-Z0-9]*'
-  if (new RegExp(`^${fmt}$`).test(v)) return []
+  const fmt = envVarNameFmt
+  if (envVarNameRe.test(v)) return []
   return [
     regexError(
       "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",

@@ -20,6 +20,11 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation
   /** Warnings to return in `Warning: 299 - "…"` headers; writes append to it. */
   warnings: string[]
+  /**
+   * The body was parsed for this request alone and nothing reads it afterwards, so decoding may
+   * modify it in place instead of copying it first (set by the POST route).
+   */
+  bodyOwned?: boolean
 }
 
 /** Reads `fieldValidation` (case as upstream: Strict, Warn, Ignore); unknown values are a 400. */
@@ -38,7 +43,7 @@ export function decodeObject(r: ResourceInfo, body: unknown, opts: WriteOptions)
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`the request body must be a JSON object: a ${r.kind} of ${gv}`)
   }
-  const obj = clone(body) as KubeObject
+  const obj = (opts.bodyOwned ? body : clone(body)) as KubeObject
   if (obj.apiVersion !== undefined && obj.apiVersion !== gv) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`)
   }
@@ -57,6 +62,7 @@ export function decodeObject(r: ResourceInfo, body: unknown, opts: WriteOptions)
     }
     opts.warnings.push(...list)
   }
-  pruneUnknownFields(r, obj)
+  // Nothing unknown was found (unless Ignore skipped the search): nothing to prune, skip the second walk.
+  if (unknown.length > 0 || opts.fieldValidation === 'Ignore') pruneUnknownFields(r, obj)
   return obj
 }

@@ -27,10 +27,22 @@ export class ApiMetrics {
     registers: [this.registry],
   })
 
+  // Bound children per label set: prom-client hashes a label object on every inc/observe otherwise.
+  private readonly children = new Map<string, { total: { inc(): void }; duration: { observe(v: number): void } }>()
+
   /** Records one finished request. */
   observe(labels: RequestLabels, code: number, seconds: number): void {
-    this.total.inc({ verb: labels.verb, resource: labels.resource, code: String(code) })
-    this.duration.observe({ verb: labels.verb, resource: labels.resource }, seconds)
+    const id = `${labels.verb}\0${labels.resource}\0${code}`
+    let c = this.children.get(id)
+    if (!c) {
+      c = {
+        total: this.total.labels({ verb: labels.verb, resource: labels.resource, code: String(code) }),
+        duration: this.duration.labels({ verb: labels.verb, resource: labels.resource }),
+      }
+      this.children.set(id, c)
+    }
+    c.total.inc()
+    c.duration.observe(seconds)
   }
 }
 

@@ -17,6 +17,7 @@ import { bindPod, getScale, patchScale, podLog, updateScale, type PodLogSource }
 import type { IncludeObject, WatchServer } from '../watch.js'
 import type { RequestLabels } from './metrics.js'
 import { groupVersion } from '../../api/registry.js'
+import { jsonOf } from '../../storage/objects.js'
 
 /** What the resource routes need from the app. */
 export interface ResourceRouteContext {
@@ -93,6 +94,11 @@ export function sendExact(reply: FastifyReply, contentType: string, body: unknow
   return reply.header('content-type', contentType).send(Buffer.from(JSON.stringify(body), 'utf8'))
 }
 
+/** Sends one object as JSON, reusing the store's encoding of it when it has one (no second stringify). */
+function sendObject(reply: FastifyReply, obj: KubeObject): FastifyReply {
+  return reply.type('application/json').send(jsonOf(obj))
+}
+
 /** Sends `Warning: 299 - "…"` headers (kubectl prints them as `Warning: …`). */
 function sendWarnings(reply: FastifyReply, warnings: string[]): void {
   if (warnings.length === 0) return
@@ -156,14 +162,17 @@ async function handleResource(ctx: ResourceRouteContext, req: FastifyRequest, re
       }
       const metadata: Record<string, string> = { resourceVersion: rv }
       if (page.continue) metadata.continue = page.continue
-      return reply.type('application/json').send({ kind: r.listKind, apiVersion: groupVersion(r), metadata, items: page.items })
+      // Same bytes as JSON.stringify of the list, but each item's stored encoding is reused.
+      const head = JSON.stringify({ kind: r.listKind, apiVersion: groupVersion(r), metadata }).slice(0, -1)
+      return reply.type('application/json').send(`${head},"items":[${page.items.map(jsonOf).join(',')}]}`)
     }
     if (req.method === 'POST') {
       setVerb('POST')
       const opts = writeOptions(q)
-      const created = await rest.create(ns, req.body, opts)
+      // The parsed body belongs to this request: decode it in place rather than deep-copying it.
+      const created = await rest.create(ns, req.body, { ...opts, bodyOwned: true })
       sendWarnings(reply, opts.warnings)
-      return reply.code(201).type('application/json').send(created)
+      return sendObject(reply.code(201), created)
     }
     if (req.method === 'DELETE') {
       setVerb('DELETECOLLECTION')
@@ -188,21 +197,21 @@ async function handleResource(ctx: ResourceRouteContext, req: FastifyRequest, re
       setVerb('GET')
       const obj = await rest.get(ns, name)
       if (table) return sendExact(reply, TABLE_CONTENT_TYPE, toTable(r, [obj], { now: ctx.clock.now(), includeObject: table.includeObject, resourceVersion: obj.metadata.resourceVersion }))
-      return reply.type('application/json').send(obj)
+      return sendObject(reply, obj)
     }
     case 'PUT': {
       setVerb('PUT')
       const opts = writeOptions(q)
       const obj = await rest.update(ns, name, req.body, opts)
       sendWarnings(reply, opts.warnings)
-      return reply.type('application/json').send(obj)
+      return sendObject(reply, obj)
     }
     case 'PATCH': {
       setVerb('PATCH')
       const opts = writeOptions(q)
       const out = await rest.patch(ns, name, patchType(req), req.body, opts)
       sendWarnings(reply, opts.warnings)
-      return reply.code(out.created ? 201 : 200).type('application/json').send(out.object)
+      return sendObject(reply.code(out.created ? 201 : 200), out.object)
     }
     case 'DELETE': {
       setVerb('DELETE')
@@ -236,7 +245,7 @@ async function handleSubresource(
       else if (m === 'PATCH') obj = (await rest.patch(ns, name, patchType(req), req.body, opts, 'status')).object
       else throw methodNotAllowed()
       sendWarnings(reply, opts.warnings)
-      return reply.type('application/json').send(obj)
+      return sendObject(reply, obj)
     }
     case 'scale': {
       if (m === 'GET') return reply.type('application/json').send(await getScale(rest, ns, name))

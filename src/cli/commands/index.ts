@@ -1,11 +1,14 @@
 import type { Command } from 'commander'
 import { registerApiserver } from './apiserver.js'
 import { registerApply } from './apply.js'
+import { registerControllerManager } from './controller-manager.js'
 import { registerDelete } from './delete.js'
 import { registerDescribe } from './describe.js'
 import { registerGet } from './get.js'
 import { registerKubelet } from './kubelet.js'
+import { registerProxy } from './proxy.js'
 import { registerRules } from './rules.js'
+import { registerScheduler } from './scheduler.js'
 import { registerSimulate } from './simulate.js'
 import { registerTrace } from './trace.js'
 
@@ -13,10 +16,13 @@ import { registerTrace } from './trace.js'
 export function registerCommands(program: Command): void {
   // One line per command module, in help order.
   registerApiserver(program)
+  registerScheduler(program)
+  registerControllerManager(program)
   registerGet(program)
   registerDescribe(program)
   registerApply(program)
   registerDelete(program)
+  registerProxy(program)
   registerRules(program)
   registerTrace(program)
   registerSimulate(program)

@@ -1,5 +1,5 @@
 // `kplab kubelet [flags]`: runs a node agent until SIGTERM/SIGINT.
-import { hostname, homedir } from 'node:os'
+import { cpus, hostname, homedir, totalmem } from 'node:os'
 import { Option, type Command } from 'commander'
 import { createLogger } from '../../base/logger.js'
 import { KUBELET_FLAGS, resolveKubeletOptions } from '../../kubelet/options.js'
@@ -19,7 +19,8 @@ export function registerKubelet(program: Command): void {
     const raw: Record<string, string | undefined> = {}
     for (const [attr, key] of keys) raw[key] = parsed[attr] === undefined ? undefined : String(parsed[attr])
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-    const opts = resolveKubeletOptions(raw, { home: homedir(), hostname: hostname(), isRoot })
+    const host = { hostCpu: String(cpus().length), hostMemory: `${Math.floor(totalmem() / 1024)}Ki` }
+    const opts = resolveKubeletOptions(raw, { home: homedir(), hostname: hostname(), isRoot, ...host })
     const logger = createLogger({ component: 'kubelet', level: process.env.KPLAB_LOG_LEVEL ?? 'info' })
     await runKubelet(
       opts,

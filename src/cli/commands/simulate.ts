@@ -40,7 +40,8 @@ export async function runSimulate(file: string, flags: SimulateFlags, io: CliIo)
   const count = scenario.algorithms.length
   let shown = false
   const report = simulate(scenario, seed, {
-    onProgress: flags.json
+    // Only on a terminal: a redirected stderr would fill with carriage returns.
+    onProgress: flags.json || (io.err as { isTTY?: boolean }).isTTY !== true
       ? undefined
       : (i, done, total) => {
           if (!shown && io.clock.now() - started < PROGRESS_AFTER_MS) return

@@ -1,7 +1,7 @@
 // What an image means to kplab's process runtime: a built-in image is a small Node script shipped in
 // src/kubelet/images/, run with this Node binary; any other image runs only when the pod gives a
 // `command` found on the host. Everything else cannot be "pulled".
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { delimiter, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Container } from '../../api/types.js'
@@ -80,9 +80,12 @@ export function resolveImage(c: Pick<Container, 'image' | 'command' | 'args'>, o
   return { ok: true, image: name, cmd: opts.nodeExecPath, args: [builtinScriptPath(script), ...args], builtin: true }
 }
 
-/** The absolute path of a built-in image's script. */
+/** The absolute path of a built-in image's script (next to this module, or in src/ when running from dist/). */
 export function builtinScriptPath(script: string): string {
-  return fileURLToPath(new URL(`../images/${script}`, import.meta.url))
+  const beside = fileURLToPath(new URL(`../images/${script}`, import.meta.url))
+  if (existsSync(beside)) return beside
+  // tsc does not copy .mjs files into dist/: the compiled kubelet runs the scripts from src/.
+  return fileURLToPath(new URL(`../../../src/kubelet/images/${script}`, import.meta.url))
 }
 
 function notPullable(image: string): string {

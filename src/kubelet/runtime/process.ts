@@ -66,7 +66,8 @@ function alive(pid: number): boolean {
 
 /** The real process port; adopted processes (not our children) are polled for exit on the clock. */
 export class NodeProcessPort implements ProcessPort {
-  constructor(private readonly clock: Clock, private readonly pollMs = 1000) {}
+  /** unref: spawned children do not keep the kubelet's event loop alive (it may exit, pods stay). */
+  constructor(private readonly clock: Clock, private readonly pollMs = 1000, private readonly unref = true) {}
 
   spawn(spec: SpawnSpec): Promise<ProcessHandle> {
     const fd = openSync(spec.logPath, 'a')
@@ -79,7 +80,7 @@ export class NodeProcessPort implements ProcessPort {
       const exited = new Promise<ExitInfo>((res) => child.once('exit', (code, signal) => res({ code, signal })))
       child.once('error', reject)
       child.once('spawn', () => {
-        child.unref()
+        if (this.unref) child.unref()
         resolve({ pid: child.pid!, startTicks: processStartTicks(child.pid!), exited })
       })
     })
@@ -165,6 +166,7 @@ export class ContainerProcess extends EventEmitter {
   pid: number | undefined
   private startTicks: number | undefined
   private stopping = false
+  private detached = false
   private nextBackoffMs = 0
   private timer: TimerHandle | undefined
   private startedMs = 0
@@ -227,7 +229,7 @@ export class ContainerProcess extends EventEmitter {
   }
 
   private async spawnOnce(): Promise<void> {
-    if (this.stopping) return
+    if (this.stopping || this.detached) return
     try {
       const h = await this.opts.port.spawn(this.opts.spec())
       const at = this.opts.clock.now()
@@ -248,6 +250,8 @@ export class ContainerProcess extends EventEmitter {
   }
 
   private onExit(exit: ExitInfo, startedAt: string): void {
+    // A detached process belongs to the next kubelet now: its exit is not ours to act on.
+    if (this.detached) return
     this.pid = undefined
     const sig = exit.signal ? SIGNALS[exit.signal] : undefined
     const exitCode = exit.code ?? (sig !== undefined ? 128 + sig : 137)
@@ -286,6 +290,13 @@ export class ContainerProcess extends EventEmitter {
     // upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go (doBackOff message)
     this.setState({ waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delayMs / 1000}s restarting failed container=${this.opts.name} pod=${this.opts.podRef}` } })
     this.timer = this.opts.clock.setTimeout(go, delayMs)
+  }
+
+  /** Stops managing the process without touching it (a kubelet shutting down leaves it running). */
+  detach(): void {
+    this.detached = true
+    this.opts.clock.clearTimeout(this.timer)
+    this.removeAllListeners()
   }
 
   /** Reports an image that cannot run: waits with the reason, never spawns. */

@@ -31,7 +31,9 @@ export interface MessageHead {
 }
 
 /** Why a message was refused (the proxy answers 400 with this text). */
-export class HttpParseError extends Error {}
+export class HttpParseError extends Error {
+  override name = 'HttpParseError'
+}
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const METHOD = TOKEN

@@ -53,6 +53,9 @@ interface PendingWrite {
 
 type State = 'new' | 'open' | 'closing' | 'closed' | 'failed'
 
+// Log batches whose fdatasync may run at the same time (see flushLoop).
+const MAX_SYNCS_IN_FLIGHT = 2
+
 /**
  * The default Store: objects in memory (frozen, shared by all readers and watchers), every write
  * appended to a checksummed log and fdatasync'd before it is acknowledged, with group commit
@@ -74,6 +77,7 @@ export class EmbeddedStore implements Store {
   private readonly pending = new Map<string, { rev: number; obj: KubeObject | null }>()
   private queue: PendingWrite[] = []
   private flushing: Promise<void> | undefined
+  private wakeFlushLoop: (() => void) | undefined
   private wal: Wal | undefined
   private sinceSnapshot = 0
   private readonly counters = { records: 0, snapshots: 0 }
@@ -248,32 +252,76 @@ export class EmbeddedStore implements Store {
     this.pending.set(key, { rev, obj: stored })
     return new Promise<KubeObject>((resolve, reject) => {
       this.queue.push({ m, record: encodeRecord(encodeMutation(rev, key, json)), result, resolve, reject })
+      const wake = this.wakeFlushLoop
+      this.wakeFlushLoop = undefined
+      wake?.()
       this.flushing ??= this.flushLoop().finally(() => {
         this.flushing = undefined
       })
     })
   }
 
-  // One iteration per batch: write + fdatasync everything queued, then apply and acknowledge it in
-  // revision order. Writes queued during the fsync form the next batch (group commit).
+  // Group commit, pipelined: everything queued is written as one batch and its fdatasync started;
+  // writes queued meanwhile form the next batch, written and synced while the previous sync is still
+  // in flight (up to MAX_SYNCS_IN_FLIGHT), because concurrent fdatasyncs share one journal commit
+  // (ext4 batches them) instead of queueing behind each other. Batches are applied and acknowledged
+  // strictly in revision order, each only once its own sync (which covers every earlier write) is done.
   private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue
-      this.queue = []
+    const inflight: { batch: PendingWrite[]; synced: Promise<void> }[] = []
+    for (;;) {
+      // A due snapshot drains the in-flight batches first: the log must not rotate under them.
+      const snapshotDue = this.sinceSnapshot >= this.snapshotEvery
+      if (this.queue.length > 0 && inflight.length < MAX_SYNCS_IN_FLIGHT && !snapshotDue) {
+        const batch = this.queue
+        this.queue = []
+        try {
+          await this.wal!.write(batch.map((w) => w.record))
+        } catch (err) {
+          this.fail(err, [...inflight.flatMap((f) => f.batch), ...batch])
+          return
+        }
+        const synced = this.wal!.sync()
+        // Rejections are handled when the batch's turn comes; this only keeps them from being unhandled.
+        synced.catch(() => undefined)
+        inflight.push({ batch, synced })
+        continue
+      }
+      const head = inflight[0]
+      if (!head) {
+        if (!snapshotDue) return
+        await this.takeSnapshot()
+        continue
+      }
+      let settled = false
+      const headSettled = head.synced.then(
+        () => void (settled = true),
+        () => void (settled = true),
+      )
+      // With room for another sync, new writes need not wait for this one.
+      if (inflight.length < MAX_SYNCS_IN_FLIGHT && !snapshotDue) await Promise.race([headSettled, this.nextSubmit()])
+      else await headSettled
+      if (!settled) continue
       try {
-        await this.wal!.append(batch.map((w) => w.record))
+        await head.synced
       } catch (err) {
-        this.fail(err, batch)
+        this.fail(err, inflight.flatMap((f) => f.batch))
         return
       }
-      for (const w of batch) {
+      inflight.shift()
+      for (const w of head.batch) {
         this.apply(w.m)
         w.resolve(w.result)
       }
-      this.counters.records += batch.length
-      this.sinceSnapshot += batch.length
-      if (this.sinceSnapshot >= this.snapshotEvery) await this.takeSnapshot()
+      this.counters.records += head.batch.length
+      this.sinceSnapshot += head.batch.length
     }
+  }
+
+  // Resolves at the next submit() (the flush loop waits on it between syncs).
+  private nextSubmit(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wakeFlushLoop = resolve
+    })
   }
 
   private async takeSnapshot(): Promise<void> {

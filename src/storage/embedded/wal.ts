@@ -64,6 +64,15 @@ export class Wal {
 
   /** Appends the records and, unless fsync is off, waits until they are on disk. */
   async append(records: Buffer[]): Promise<void> {
+    await this.write(records)
+    await this.sync()
+  }
+
+  /**
+   * Writes the records at the end of the segment (one batch), without waiting for the disk; callers
+   * serialise writes, and call sync() before acknowledging them.
+   */
+  async write(records: Buffer[]): Promise<void> {
     const buf = records.length === 1 ? records[0]! : Buffer.concat(records)
     let off = 0
     // 'a' mode writes at the end; a short write (disk nearly full, signals) continues where it stopped.
@@ -73,10 +82,16 @@ export class Wal {
       off += bytesWritten
     }
     this.batches++
-    if (this.fsync) {
-      await this.fh.datasync()
-      this.fsyncs++
-    }
+  }
+
+  /**
+   * Waits until everything written before the call is on disk (fdatasync; a no-op with fsync off).
+   * Several syncs may be in flight at once: the kernel then commits them together.
+   */
+  async sync(): Promise<void> {
+    if (!this.fsync) return
+    await this.fh.datasync()
+    this.fsyncs++
   }
 
   /** Starts a new segment whose first record will be firstRev; later appends go there. */

@@ -53,7 +53,6 @@ export async function tcpBackend(t: Test, name: string, delayMs = 0): Promise<Ba
   const b: Backend = { id: `127.0.0.1:${port}`, port, name, hits: 0, events: new EventEmitter(), close: () => new Promise((r) => server.close(() => r())) }
   t.teardown(() => {
     server.close()
-    server.closeAllConnections?.()
   })
   return b
 }

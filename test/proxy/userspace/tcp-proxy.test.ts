@@ -1,5 +1,5 @@
 import net from 'node:net'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { PortRuntime } from '../../../src/proxy/userspace/port-runtime.js'
 import { ProxyStats } from '../../../src/proxy/userspace/stats.js'
 import { TcpProxy } from '../../../src/proxy/userspace/tcp-proxy.js'
@@ -13,7 +13,7 @@ const CONCURRENCY = 12
 const SLOW_MS = 40
 
 // The slow backend answers after SLOW_MS (a timer in the backend); the fast ones at once.
-async function slowShare(tt: Parameters<Parameters<typeof t.test>[1]>[0], algorithm: string): Promise<number> {
+async function slowShare(tt: Test, algorithm: string): Promise<number> {
   const backends = [await tcpBackend(tt, 'a'), await tcpBackend(tt, 'b'), await tcpBackend(tt, 'slow', SLOW_MS)]
   const h = harness(tt, 'round-robin', `seed-${algorithm}`)
   await h.apply(service({ annotations: { 'kplab.io/lb-algorithm': algorithm } }), slicesFor('web', backends))

@@ -1,11 +1,11 @@
 import dgram from 'node:dgram'
 import { once } from 'node:events'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { FakeClock } from '../../../src/base/clock.js'
 import { harness, service, slicesFor, udpBackend } from './fixtures.js'
 import type { UdpProxy } from '../../../src/proxy/userspace/udp-proxy.js'
 
-async function client(t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<dgram.Socket> {
+async function client(t: Test): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4')
   s.bind(0, '127.0.0.1')
   await once(s, 'listening')

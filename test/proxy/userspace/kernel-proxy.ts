@@ -1,0 +1,30 @@
+// Runs a userspace proxier inside a lab node namespace for the kernel test (not a test file):
+// started as `ip netns exec <node> node --import tsx kernel-proxy.ts`, it reads Services and
+// EndpointSlices as JSON from KPLAB_KERNEL_OBJECTS, writes the portal rules in its own namespace,
+// prints "synced" and runs until killed.
+import { realClock } from '../../../src/base/clock.js'
+import { seededRng } from '../../../src/base/rng.js'
+import { SpawnRunner } from '../../../src/netns/exec.js'
+import type { EndpointSlice, Service } from '../../../src/api/types.js'
+import { EndpointSliceCache } from '../../../src/proxy/endpointslice-cache.js'
+import { IptablesExec } from '../../../src/proxy/iptables/restore.js'
+import { ServiceChangeTracker, type ServicePortMap } from '../../../src/proxy/service-change-tracker.js'
+import { PortalWriter } from '../../../src/proxy/userspace/portals.js'
+import { UserspaceProxier } from '../../../src/proxy/userspace/proxier.js'
+
+const objects = JSON.parse(process.env.KPLAB_KERNEL_OBJECTS ?? '{}') as { services: Service[]; slices: EndpointSlice[] }
+const portals = new PortalWriter(new IptablesExec({ runner: new SpawnRunner(), netns: null }))
+const proxier = new UserspaceProxier({ clock: realClock, rng: seededRng(1), defaultAlgorithm: 'round-robin', bindAddress: '0.0.0.0', portals })
+const sct = new ServiceChangeTracker()
+for (const s of objects.services) sct.update(undefined, s)
+const cache = new EndpointSliceCache('node-1')
+for (const s of objects.slices) cache.updatePending(s, false)
+const map: ServicePortMap = new Map()
+sct.applyTo(map)
+const endpoints = new Map<string, ReturnType<EndpointSliceCache['endpointsForService']> extends Map<string, infer V> ? V : never>()
+for (const key of cache.checkoutChanges()) for (const [k, v] of cache.endpointsForService(key)) endpoints.set(k, v)
+await proxier.sync(map, (spn) => endpoints.get(spn) ?? [])
+console.log('synced')
+process.on('SIGTERM', () => {
+  void portals.cleanup().finally(() => process.exit(0))
+})
