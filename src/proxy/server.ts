@@ -126,7 +126,12 @@ export class ProxyServer extends EventEmitter {
       onUpdate: (_a, b) => this.endpointSlices.updatePending(b, false) && this.kick(),
       onDelete: (s) => this.endpointSlices.updatePending(s, true) && this.kick(),
     })
-    void Promise.all([services.synced, slices.synced]).then(() => this.proxier.informersSynced?.())
+    // Tell the proxier first, then sync once more so it receives the complete cached state.
+    void Promise.all([services.synced, slices.synced]).then(() => {
+      if (this.proxier.informersSynced === undefined) return
+      this.proxier.informersSynced()
+      this.kick()
+    })
     this.emit('started', this.metricsUrl)
     try {
       await Promise.all([services.start(signal), slices.start(signal)])

@@ -48,6 +48,8 @@ t.test('runWorkers retries a failing key with backoff until it succeeds', async 
   let resolveDone!: () => void
   const done = new Promise<void>((r) => (resolveDone = r))
   const errors: string[] = []
+  let failed!: () => void
+  let nextFailure = new Promise<void>((r) => (failed = r))
   const running = runWorkers(
     q,
     async () => {
@@ -55,17 +57,24 @@ t.test('runWorkers retries a failing key with backoff until it succeeds', async 
       if (calls < 3) throw new Error(`fail ${calls}`)
       resolveDone()
     },
-    { onError: (_k, e) => errors.push((e as Error).message) },
+    {
+      onError: (_k, e) => {
+        errors.push((e as Error).message)
+        failed()
+      },
+    },
   )
   q.add('k')
-  // Each failure schedules a retry on the fake clock; advance once the retry is pending.
-  while (calls < 3) {
-    await new Promise<void>((r) => setImmediate(r))
-    clock.advance(1000)
+  for (let i = 0; i < 2; i++) {
+    // The retry is scheduled synchronously right after onError: once we resume, advance past it.
+    await nextFailure
+    nextFailure = new Promise<void>((r) => (failed = r))
+    t.equal(q.length, 0, 'not retried before the backoff')
+    clock.advance(100 * 2 ** i)
   }
   await done
   t.same(errors, ['fail 1', 'fail 2'])
-  t.equal(q.numRequeues('k'), 0, 'forgotten after success')
   q.shutDown()
   await running
+  t.equal(q.numRequeues('k'), 0, 'forgotten after success')
 })

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerDemo } from './demo.js'
 import { registerApiserver } from './apiserver.js'
 import { registerApply } from './apply.js'
 import { registerControllerManager } from './controller-manager.js'
@@ -15,6 +16,7 @@ import { registerTrace } from './trace.js'
 /** Adds every kplab command to the program; each command module exports one `register…` function. */
 export function registerCommands(program: Command): void {
   // One line per command module, in help order.
+  registerDemo(program)
   registerApiserver(program)
   registerScheduler(program)
   registerControllerManager(program)

@@ -103,7 +103,11 @@ export function registerProxy(program: Command, io: CliIo = processIo()): void {
     const stop = (): void => ac.abort()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
-    server.on('started', (url: string) => logger.info({ metrics: url, mode: opts.mode }, 'proxy started'))
+    server.on('started', (url: string) => {
+      logger.info({ metrics: url, mode: opts.mode }, 'proxy started')
+      // The lab waits on this line (as on the API server's "listening on").
+      io.out.write(`kplab proxy (${opts.mode}) serving metrics on ${url}\n`)
+    })
     try {
       await server.start(ac.signal)
     } finally {

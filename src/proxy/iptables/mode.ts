@@ -32,7 +32,7 @@ export interface IptablesModeProxier {
   readonly proxier: IptablesProxier
   readonly metrics: IptablesMetrics
   sync(services: ReadonlyMap<string, ServicePortInfo>, endpointsOf: (servicePort: string) => readonly EndpointInfo[]): Promise<void>
-  /** Both informers have synced: rules may be written from now on. */
+  /** Both informers have synced: rules may be written from the next sync() on. */
   informersSynced(): void
   prometheus(): string
   stats(): unknown
@@ -40,7 +40,7 @@ export interface IptablesModeProxier {
   close(): Promise<void>
 }
 
-/** Builds the iptables mode for the daemon; the proxier starts on the first sync() call. */
+/** Builds the iptables mode for the daemon; the proxier starts on the first sync() call (the daemon syncs once more after informersSynced). */
 export function createIptablesModeProxier(deps: IptablesModeDeps): IptablesModeProxier {
   if (deps.iptables === undefined) throw new IptablesUnavailableError()
   const metrics = new IptablesMetrics()
@@ -55,6 +55,9 @@ export function createIptablesModeProxier(deps: IptablesModeDeps): IptablesModeP
   })
   let starting: Promise<void> | undefined
   let lastPorts = 0
+  // Set by informersSynced; the daemon's next sync() carries the complete state, and only then may
+  // the proxier write (a sync from a half-delivered state would delete the rest's chains).
+  let informersDone = false
   return {
     proxier,
     metrics,
@@ -63,10 +66,10 @@ export function createIptablesModeProxier(deps: IptablesModeDeps): IptablesModeP
       await starting
       lastPorts = services.size
       proxier.setState(services.values(), endpointsOf)
+      if (informersDone) proxier.setInitialized()
     },
     informersSynced() {
-      starting ??= proxier.start()
-      void starting.then(() => proxier.setInitialized())
+      informersDone = true
     },
     prometheus: () => metrics.prometheus(),
     stats: () => ({ mode: 'iptables', servicePorts: lastPorts, initialized: proxier.isInitialized() }),

@@ -95,12 +95,14 @@ export class IptablesProxier extends EventEmitter {
     this.gen = withDefaults(o.generator ?? {})
     this.syncPeriodMs = o.syncPeriodMs ?? 30_000
     this.fullSyncPeriodMs = o.fullSyncPeriodMs ?? FULL_SYNC_PERIOD_MS
-    // upstream: NewProxier → async.NewBoundedFrequencyRunner(minSyncPeriod, time.Hour, burstSyncs=2)
+    // upstream: NewProxier → async.NewBoundedFrequencyRunner(minSyncPeriod, time.Hour, burstSyncs=2).
+    // The periodic run comes 1 s after the full-sync period so that it is a full one even on a fake
+    // clock, where timers fire exactly on time and "since last full sync > 1 h" would still be false.
     this.runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => this.syncProxyRules(),
       minIntervalMs: o.minSyncPeriodMs ?? 1000,
-      maxIntervalMs: 60 * 60 * 1000,
+      maxIntervalMs: this.fullSyncPeriodMs + 1000,
       burst: 2,
       clock: o.clock,
     })
@@ -132,7 +134,8 @@ export class IptablesProxier extends EventEmitter {
     this.endpoints = endpoints
     this.current = next
     this.emit('stateChanged', svcChanges, epChanges)
-    if (svcChanges + epChanges > 0) this.runner.run()
+    // upstream: handlers call Sync() only once isInitialized(), so no rate-limit token is spent early.
+    if (svcChanges + epChanges > 0 && this.initialized) this.runner.run()
   }
 
   /** Both Service and EndpointSlice informers have synced: syncing may begin. */

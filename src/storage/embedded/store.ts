@@ -275,7 +275,7 @@ export class EmbeddedStore implements Store {
         const batch = this.queue
         this.queue = []
         try {
-          await this.wal!.write(batch.map((w) => w.record))
+          this.wal!.write(batch.map((w) => w.record))
         } catch (err) {
           this.fail(err, [...inflight.flatMap((f) => f.batch), ...batch])
           return

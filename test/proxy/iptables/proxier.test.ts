@@ -97,17 +97,11 @@ t.test('full sync at start, then partial syncs of changed Services only, stale c
   await client.create(SLICES, slice('db', ['10.244.1.9']))
   const fake = new FakeIptables()
   const clock = new FakeClock()
-  const firstSync = new Promise<SyncOutcome>((resolve) => {
-    // The proxier exists once the server is built; listen before anything can sync.
-    queueMicrotask(() => undefined)
-    resolveFirst = resolve
-  })
-  let resolveFirst!: (o: SyncOutcome) => void
   const { proxier, server } = startProxy(t, client, fake, clock)
-  proxier.once('synced', (o: SyncOutcome) => resolveFirst(o))
-  const first = await firstSync
+  // Listening right after construction is early enough: the first sync needs two HTTP lists.
+  const [first] = (await once(proxier, 'synced')) as [SyncOutcome]
   t.equal(first.full, true, 'the first sync is full')
-  t.same(first.changedServices, ['default/db', 'default/web'])
+  t.same(first.changedServices.filter((k) => k !== 'default/kubernetes'), ['default/db', 'default/web'], 'every Service (the API server adds default/kubernetes)')
   t.equal(restores(fake).length, 1, 'one restore')
   const nat = fake.chains('nat')
   t.ok(nat.includes(svcChain(web)) && nat.includes(svcChain(db)), 'both services programmed')
@@ -115,7 +109,7 @@ t.test('full sync at start, then partial syncs of changed Services only, stale c
   for (const table of ['mangle', 'nat', 'filter'] as const) t.ok(fake.chains(table).includes(CANARY_CHAIN), `canary in ${table}`)
 
   // One endpoint added to web: a partial sync rewrites web's chains, not db's.
-  const webSlice = await client.get<EndpointSlice>(SLICES, 'web-1', { namespace: 'default' })
+  const webSlice = await client.get<EndpointSlice>(SLICES, 'default', 'web-1')
   webSlice.endpoints = [...webSlice.endpoints!, { addresses: ['10.244.1.4'], conditions: { ready: true }, nodeName: 'node-1' }]
   const jumpCallsBefore = fake.calls.filter((c) => c.op === 'ensureRule').length
   const second = await nextSync(proxier, clock, () => client.update(SLICES, webSlice))
@@ -133,7 +127,7 @@ t.test('full sync at start, then partial syncs of changed Services only, stale c
   // Remove an endpoint: its KUBE-SEP chain is flushed and deleted (-X) in the same payload.
   const sepsBefore = fake.chains('nat').filter((c) => c.startsWith('KUBE-SEP-'))
   webSlice.endpoints = webSlice.endpoints!.filter((e) => e.addresses[0] !== '10.244.1.2')
-  const cur = await client.get<EndpointSlice>(SLICES, 'web-1', { namespace: 'default' })
+  const cur = await client.get<EndpointSlice>(SLICES, 'default', 'web-1')
   webSlice.metadata.resourceVersion = cur.metadata.resourceVersion
   const third = await nextSync(proxier, clock, () => client.update(SLICES, webSlice))
   t.equal(third.staleChains.length, 1, 'one stale chain')
@@ -142,7 +136,7 @@ t.test('full sync at start, then partial syncs of changed Services only, stale c
   t.same(sepsBefore.filter((c) => !sepsAfter.includes(c)), third.staleChains, 'exactly that chain is gone from the kernel')
 
   // Delete db: all its chains go.
-  const fourth = await nextSync(proxier, clock, () => client.delete(SERVICES, 'db', { namespace: 'default' }))
+  const fourth = await nextSync(proxier, clock, () => client.delete(SERVICES, 'default', 'db'))
   t.ok(fourth.staleChains.includes(svcChain(db)))
   t.notOk(fake.chains('nat').includes(svcChain(db)), "db's SVC chain deleted")
   t.ok(fake.chains('nat').includes(svcChain(web)), "web's SVC chain kept")
@@ -179,7 +173,7 @@ t.test('canary loss and a failed restore each lead to a full sync', async (t) =>
   // A failing restore on a partial sync: logged, counted, retried as a full sync after 30 s.
   fake.failNextRestore('iptables-restore: line 3 failed')
   const failed = once(proxier, 'syncFailed')
-  const cur = await client.get<EndpointSlice>(SLICES, 'web-1', { namespace: 'default' })
+  const cur = await client.get<EndpointSlice>(SLICES, 'default', 'web-1')
   cur.endpoints = [...cur.endpoints!, { addresses: ['10.244.1.3'], conditions: { ready: true }, nodeName: 'node-1' }]
   const changed = once(proxier, 'stateChanged')
   await client.update(SLICES, cur)
@@ -206,8 +200,9 @@ t.test('no sync before both informers have synced', async (t) => {
   const web = svc('web', '10.96.0.50')
   await proxier.start()
   t.teardown(() => proxier.stop())
-  const skipped = once(proxier, 'notInitialized')
   proxier.setState(servicePortsOf(web), () => [])
+  const skipped = once(proxier, 'notInitialized')
+  await proxier.syncProxyRules()
   await skipped
   t.equal(restores(fake).length, 0, 'nothing restored before the informers synced')
   const synced = once(proxier, 'synced')
@@ -231,7 +226,7 @@ t.test('rules are kept while the API server is down and across a proxy restart',
   await api.stop()
   // The hourly full sync runs on the cached state: same rules.
   const hourly = once(proxier, 'synced')
-  clock.advance(60 * 60 * 1000 + 1)
+  clock.advance(60 * 60 * 1000 + 1000)
   const [o] = (await hourly) as [SyncOutcome]
   t.equal(o.full, true)
   t.equal(await fake.save('nat'), natBefore, 'same nat table while the API server is unreachable')

@@ -2,6 +2,7 @@
 // started as `ip netns exec <node> node --import tsx kernel-proxy.ts`, it reads Services and
 // EndpointSlices as JSON from KPLAB_KERNEL_OBJECTS, writes the portal rules in its own namespace,
 // prints "synced" and runs until killed.
+import { execFileSync } from 'node:child_process'
 import { realClock } from '../../../src/base/clock.js'
 import { seededRng } from '../../../src/base/rng.js'
 import { SpawnRunner } from '../../../src/netns/exec.js'
@@ -12,6 +13,13 @@ import { ServiceChangeTracker, type ServicePortMap } from '../../../src/proxy/se
 import { PortalWriter } from '../../../src/proxy/userspace/portals.js'
 import { UserspaceProxier } from '../../../src/proxy/userspace/proxier.js'
 
+// Safety: this writes nat rules in the namespace it runs in, so it refuses to run anywhere but a
+// named lab namespace (never the host's root namespace) and only when the kernel test started it.
+const here = execFileSync('ip', ['netns', 'identify', String(process.pid)], { encoding: 'utf8' }).trim()
+if (process.env.KPLAB_KERNEL_OBJECTS === undefined || !here.startsWith('kplab-')) {
+  console.error('kernel-proxy.ts is started by portals.test.ts inside a kplab- lab namespace only')
+  process.exit(0)
+}
 const objects = JSON.parse(process.env.KPLAB_KERNEL_OBJECTS ?? '{}') as { services: Service[]; slices: EndpointSlice[] }
 const portals = new PortalWriter(new IptablesExec({ runner: new SpawnRunner(), netns: null }))
 const proxier = new UserspaceProxier({ clock: realClock, rng: seededRng(1), defaultAlgorithm: 'round-robin', bindAddress: '0.0.0.0', portals })

@@ -10,7 +10,7 @@ import { harness, service, slicesFor, tcpAsk, tcpBackend, tcpLoad, waitHits } fr
 
 const TOTAL = 240
 const CONCURRENCY = 12
-const SLOW_MS = 40
+const SLOW_MS = 100
 
 // The slow backend answers after SLOW_MS (a timer in the backend); the fast ones at once.
 async function slowShare(tt: Test, algorithm: string): Promise<number> {
@@ -29,7 +29,7 @@ t.test('a slow backend gets clearly less from least-connection, p2c and least-ti
   t.ok(Math.abs(rr - 1 / 3) < 0.02, `round-robin slow share ${rr.toFixed(3)} ≈ 1/3`)
   for (const algo of ['least-connection', 'power-of-two-choices', 'least-time']) {
     const share = await slowShare(t, algo)
-    t.ok(share < rr * 0.6, `${algo}: slow share ${share.toFixed(3)} < 0.6 × round-robin's ${rr.toFixed(3)}`)
+    t.ok(share < rr * 0.7, `${algo}: slow share ${share.toFixed(3)} < 0.7 × round-robin's ${rr.toFixed(3)}`)
   }
 })
 
