@@ -59,6 +59,15 @@ const runner = new SpawnRunner()
 /** Restores payloads in order into a fresh namespace; resolves with each restore's wall time (ms). */
 async function timeRestores(tag: string, payloads: string[]): Promise<number[]> {
   const netns = `kplab-bench-${process.pid}-${tag}`
+  // iptables-restore of 320k rules can take minutes on iptables-nft: an interrupted run must not
+  // leave the namespace behind (deleting it also ends the restore's work in it).
+  const onSignal = (sig: NodeJS.Signals): void => {
+    execFileSync('ip', ['netns', 'delete', netns], { stdio: 'ignore' })
+    console.log(`interrupted (${sig}): namespace ${netns} deleted`)
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   await createNamespace(runner, netns)
   try {
     const ipt = new IptablesExec({ runner, netns })
@@ -70,6 +79,8 @@ async function timeRestores(tag: string, payloads: string[]): Promise<number[]> 
     }
     return out
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     await deleteNamespace(runner, netns)
   }
 }

@@ -92,6 +92,14 @@ export function registerProxy(program: Command, io: CliIo = processIo()): void {
     const iptables = opts.netns !== undefined ? new IptablesExec({ runner: new SpawnRunner(), netns: opts.netns }) : undefined
     if (opts.cleanup) {
       if (iptables === undefined) throw new UsageError('--cleanup needs --netns: the namespace whose portal rules to remove')
+      if (opts.mode === 'iptables') {
+        // upstream: kube-proxy --cleanup (CleanupLeftovers): jump rules, then every KUBE-* chain.
+        const r = await iptables.cleanup()
+        for (const e of r.errors) io.err.write(`cleanup: ${e.message}\n`)
+        io.out.write(`removed ${r.jumpRulesDeleted} jump rules and ${r.chainsDeleted.length} KUBE- chains in ${opts.netns}\n`)
+        if (r.errors.length > 0) throw new UsageError(`--cleanup left ${r.errors.length} errors in ${opts.netns} (see above)`)
+        return
+      }
       await new PortalWriter(iptables).cleanup()
       io.out.write(`removed the userspace portal rules in ${opts.netns}\n`)
       return
