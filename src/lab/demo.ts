@@ -80,7 +80,7 @@ export async function runDemo(opts: DemoOptions): Promise<LocalCluster | undefin
     w()
     const n = opts.requests ?? 30
     w(`5. ${n} HTTP requests to the Service through node-1's userspace proxy (algorithm round-robin, from the kplab.io/lb-algorithm annotation):`)
-    const port = await proxyPortFor(cluster.proxyMetricsURL, 'default/echo:http')
+    const port = await proxyPortFor(cluster.proxyMetricsURL, 'default/echo:http', 3, opts.clock)
     const counts = new Map<string, number>()
     for (let i = 0; i < n; i++) {
       const answer = JSON.parse(await get(`http://127.0.0.1:${port}/`)) as { pod: string }
@@ -153,11 +153,19 @@ async function waitForReadyEndpoints(client: RestClient, service: string, want: 
   }
 }
 
-async function proxyPortFor(metricsURL: string, servicePort: string): Promise<number> {
-  const ports = JSON.parse(await get(`${metricsURL}/ports`)) as { servicePort: string; proxyPort: number; endpoints: number }[]
-  const p = ports.find((x) => x.servicePort === servicePort)
-  if (!p) throw new KplabError('EDEMO', `the proxy has no listener for ${servicePort} yet`)
-  return p.proxyPort
+/**
+ * The proxy's local port for a service port, once the proxy itself has seen `endpoints` endpoints
+ * (its informers trail the API server slightly; the proxy publishes no event stream, so ask /ports).
+ */
+async function proxyPortFor(metricsURL: string, servicePort: string, endpoints: number, clock: Clock): Promise<number> {
+  const deadline = clock.now() + 30_000
+  for (;;) {
+    const ports = JSON.parse(await get(`${metricsURL}/ports`)) as { servicePort: string; proxyPort: number; endpoints: number }[]
+    const p = ports.find((x) => x.servicePort === servicePort)
+    if (p && p.endpoints >= endpoints) return p.proxyPort
+    if (clock.now() > deadline) throw new KplabError('EDEMO', `the proxy has no listener with ${endpoints} endpoints for ${servicePort} after 30 s; see its log`)
+    await clock.sleep(50)
+  }
 }
 
 function get(url: string): Promise<string> {
