@@ -26,6 +26,8 @@ export interface DemoOptions {
   requests?: number
   /** Leave the cluster running and print how to reach it. */
   keep?: boolean
+  /** Second octet of the pod network (see LocalClusterOptions). */
+  podNetworkOctet?: number
   /** Why this mode was chosen (printed first). */
   modeReason: string
 }
@@ -45,10 +47,11 @@ export async function runDemo(opts: DemoOptions): Promise<LocalCluster | undefin
     nodes: opts.nodes ?? 2,
     launcher: opts.launcher,
     clock: opts.clock,
+    podNetworkOctet: opts.podNetworkOctet,
     onProgress: (l) => w(`   ${l}`),
   })
+  const client = new RestClient(loadKubeconfig({ explicitPath: cluster.kubeconfig }), { userAgent: 'kplab-demo' })
   try {
-    const client = new RestClient(loadKubeconfig({ explicitPath: cluster.kubeconfig }), { userAgent: 'kplab-demo' })
     w()
     w(`2. Applying ${opts.manifest}:`)
     for (const obj of readManifest(opts.manifest)) {
@@ -99,6 +102,9 @@ export async function runDemo(opts: DemoOptions): Promise<LocalCluster | undefin
     await cluster.stop()
     return undefined
   } catch (err) {
+    // Stopped kubelets leave pods running (for adoption), so take the workload down first.
+    await deleteWorkload(client, opts.clock).catch(() => undefined)
+    client.close()
     await cluster.stop()
     throw err
   }

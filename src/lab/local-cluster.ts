@@ -15,6 +15,8 @@ export interface LocalClusterOptions {
   clock: Clock
   /** Algorithm of the userspace proxy for Services without the annotation. */
   lbAlgorithm?: string
+  /** Second octet of the pod network 10.X.0.0/16 (default 244); tests pick another so parallel runs never share pod addresses. */
+  podNetworkOctet?: number
   /** Progress lines ("apiserver up at …"). */
   onProgress?: (line: string) => void
 }
@@ -35,6 +37,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const logs = join(opts.stateDir, 'logs')
   mkdirSync(logs, { recursive: true })
   const say = opts.onProgress ?? (() => {})
+  const octet = opts.podNetworkOctet ?? 244
   try {
     const api = await sup.start(
       'apiserver',
@@ -46,7 +49,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     say(`apiserver          ${url}`)
     const kc = ['--kubeconfig', kubeconfig]
     await Promise.all([
-      sup.start('controller-manager', ['controller-manager', ...kc, '--cluster-cidr', '10.244.0.0/16', '--leader-elect', 'false'], join(logs, 'controller-manager.log'), /controller-manager running/),
+      sup.start('controller-manager', ['controller-manager', ...kc, '--cluster-cidr', `10.${octet}.0.0/16`, '--leader-elect', 'false'], join(logs, 'controller-manager.log'), /controller-manager running/),
       sup.start('scheduler', ['scheduler', ...kc, '--leader-elect', 'false'], join(logs, 'scheduler.log'), /scheduler running/),
     ])
     say('controller-manager and scheduler running')
@@ -55,13 +58,13 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
         const node = `node-${i + 1}`
         return sup.start(
           `kubelet ${node}`,
-          ['kubelet', ...kc, '--hostname-override', node, '--pod-cidr', `10.244.${i + 1}.0/24`, '--root-dir', join(opts.stateDir, node), '--port', '0', '--pod-network', 'loopback', '--node-status-update-frequency', '2s'],
+          ['kubelet', ...kc, '--hostname-override', node, '--pod-cidr', `10.${octet}.${i + 1}.0/24`, '--root-dir', join(opts.stateDir, node), '--port', '0', '--pod-network', 'loopback', '--node-status-update-frequency', '2s'],
           join(logs, `kubelet-${node}.log`),
           /serving on/,
         )
       }),
     )
-    say(`kubelets           ${Array.from({ length: opts.nodes }, (_, i) => `node-${i + 1}`).join(', ')} (pods on 127.244.<node>.<n>)`)
+    say(`kubelets           ${Array.from({ length: opts.nodes }, (_, i) => `node-${i + 1}`).join(', ')} (pods on 127.${octet}.<node>.<n>)`)
     const proxy = await sup.start(
       'proxy node-1',
       ['proxy', '--mode', 'userspace', ...kc, '--hostname-override', 'node-1', '--metrics-bind-address', '127.0.0.1:0', '--lb-algorithm', opts.lbAlgorithm ?? 'round-robin'],

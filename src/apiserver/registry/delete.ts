@@ -123,7 +123,16 @@ async function deleteDependents(rest: ResourceRest, owner: KubeObject, policy: '
     try {
       await deleteObject(d.rest, d.obj.metadata.namespace, d.obj.metadata.name!, { propagationPolicy: policy })
     } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404) && !(err instanceof KeyNotFoundError)) throw err
+      if (err instanceof StatusError && err.code === 404) continue
+      if (err instanceof KeyNotFoundError) continue
+      // Background: the owner is already gone, so the request succeeded; a dependent that keeps
+      // changing under us (a kubelet writing status) is left to the garbage-collector controller,
+      // which deletes objects whose owners no longer exist (upstream does all of this asynchronously).
+      if (policy === 'Background') {
+        rest.deps.logger.warn({ err, dependent: `${d.rest.resource.plural}/${d.obj.metadata.name}` }, 'background deletion of a dependent failed; the garbage collector will finish it')
+        continue
+      }
+      throw err
     }
   }
 }
