@@ -15,7 +15,7 @@ import { EndpointSliceCache, type ProxyEndpoint } from './endpointslice-cache.js
 import { createIptablesModeProxier } from './iptables/mode.js'
 import type { IptablesRunner } from './iptables/restore.js'
 import { startMetricsServer } from './metrics-server.js'
-import type { ProxyMode, ProxyOptions } from './options.js'
+import { proxyLabelSelector, type ProxyMode, type ProxyOptions } from './options.js'
 import { ServiceChangeTracker, type ProxyServicePort, type ServicePortMap } from './service-change-tracker.js'
 import { PortalWriter } from './userspace/portals.js'
 import { UserspaceProxier } from './userspace/proxier.js'
@@ -60,7 +60,9 @@ export class ModeNotWiredError extends KplabError {
 
 /** The hook where each mode's proxier is built. */
 export function createProxier(mode: ProxyMode, opts: ProxyOptions, deps: ProxyDeps, onWarning: (p: ProxyServicePort, w: BalancerWarning) => void): Proxier {
-  if (mode === 'iptables') return createIptablesModeProxier({ clock: deps.clock, logger: deps.logger, iptables: deps.iptables, generator: { hostname: opts.hostnameOverride } })
+  if (mode === 'iptables') {
+    return createIptablesModeProxier({ clock: deps.clock, logger: deps.logger, iptables: deps.iptables, generator: opts.generator, minSyncPeriodMs: opts.minSyncPeriodMs, syncPeriodMs: opts.syncPeriodMs })
+  }
   const proxier = new UserspaceProxier({
     clock: deps.clock,
     rng: deps.rng,
@@ -114,8 +116,10 @@ export class ProxyServer extends EventEmitter {
     const m = await startMetricsServer(this.opts.metricsHost, this.opts.metricsPort, this.proxier)
     this.metrics = m.server
     this.metricsUrl = m.url
-    const services = new Informer<Service>({ client, resource: SERVICES, clock, logger: this.log })
-    const slices = new Informer<EndpointSlice>({ client, resource: SLICES, clock, logger: this.log })
+    // Services another proxy claims (and headless ones) never reach this proxy, as upstream.
+    const labelSelector = proxyLabelSelector(this.opts.serviceProxyName)
+    const services = new Informer<Service>({ client, resource: SERVICES, clock, logger: this.log, labelSelector })
+    const slices = new Informer<EndpointSlice>({ client, resource: SLICES, clock, logger: this.log, labelSelector })
     services.addEventHandler({
       onAdd: (s) => this.serviceChanges.update(undefined, s) && this.kick(),
       onUpdate: (a, b) => this.serviceChanges.update(a, b) && this.kick(),

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { UsageError } from '../../src/base/errors.js'
-import { parseHostPort, parseProxyOptions, PROXY_FLAGS } from '../../src/proxy/options.js'
+import { parseDurationFlag, parseHostPort, parseProxyOptions, proxyLabelSelector, PROXY_FLAGS } from '../../src/proxy/options.js'
 
 t.test('defaults and validation name the flag', async (t) => {
   const o = parseProxyOptions({})
@@ -13,4 +13,28 @@ t.test('defaults and validation name the flag', async (t) => {
   t.same(parseHostPort('--x', '[::1]:0'), { host: '::1', port: 0 })
   t.throws(() => parseHostPort('--metrics-bind-address', '10249'), /--metrics-bind-address/)
   t.ok(PROXY_FLAGS.some((f) => f.flags.startsWith('--mode')))
+})
+
+t.test('iptables sync periods take Go durations and keep min <= period', async (t) => {
+  const o = parseProxyOptions({ iptablesMinSyncPeriod: '500ms', iptablesSyncPeriod: '1m30s' })
+  t.same([o.minSyncPeriodMs, o.syncPeriodMs], [500, 90_000])
+  t.same([parseProxyOptions({}).minSyncPeriodMs, parseProxyOptions({}).syncPeriodMs], [1000, 30_000], "kube-proxy's defaults")
+  t.equal(parseDurationFlag('--x', '0'), 0)
+  t.equal(parseDurationFlag('--x', '1.5s'), 1500)
+  t.throws(() => parseProxyOptions({ iptablesSyncPeriod: '30' }), /--iptables-sync-period: use a duration such as 1s/)
+  t.throws(() => parseProxyOptions({ iptablesMinSyncPeriod: '1m', iptablesSyncPeriod: '30s' }), /--iptables-min-sync-period \(1m\) must be no larger than --iptables-sync-period/)
+})
+
+t.test('rule-shaping flags reach the generator options', async (t) => {
+  const o = parseProxyOptions({ mode: 'iptables', hostnameOverride: 'node1', nodeIp: '192.168.56.11', clusterCidr: '10.244.0.0/16', masqueradeBit: '14' })
+  t.same([o.generator.hostname, o.generator.nodeIPs, o.generator.localDetector], ['node1', ['192.168.56.11'], { mode: 'ClusterCIDR', cidr: '10.244.0.0/16' }])
+  t.same(parseProxyOptions({}).generator.localDetector, { mode: 'None' }, 'no --cluster-cidr: no local detection, as kube-proxy')
+  t.throws(() => parseProxyOptions({ clusterCidr: '10.244.0.0' }), /--cluster-cidr/)
+})
+
+t.test('service-proxy-name selects the Services this proxy handles, as upstream', async (t) => {
+  t.equal(proxyLabelSelector(undefined), '!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless')
+  t.equal(proxyLabelSelector('kplab-userspace'), 'service.kubernetes.io/service-proxy-name=kplab-userspace,!service.kubernetes.io/headless')
+  t.equal(parseProxyOptions({ serviceProxyName: 'kplab-userspace' }).serviceProxyName, 'kplab-userspace')
+  t.throws(() => parseProxyOptions({ serviceProxyName: 'a b' }), /--service-proxy-name/)
 })

@@ -66,3 +66,39 @@ t.test('createProxier builds the userspace proxier with the stats documents', as
   t.same(p.ports(), [])
   t.match(p.prometheus(), /# TYPE kplab_proxy_endpoint_active gauge/)
 })
+
+t.test('a Service labelled with service-proxy-name goes to the proxy of that name only', async (t) => {
+  const { url } = await startKplabApiServer(t)
+  const client = new RestClient({ server: url, insecureSkipTLSVerify: false, namespace: 'default', contextName: 't' })
+  t.teardown(() => client.close())
+  const backend = await tcpBackend(t, 'a')
+  for (const [name, labels] of [['plain', {}], ['claimed', { 'service.kubernetes.io/service-proxy-name': 'kplab-userspace' }]] as const) {
+    const svc = service({ name })
+    svc.metadata.labels = { ...labels }
+    delete (svc.spec as { clusterIP?: string }).clusterIP
+    await client.create(res('services'), svc)
+    const slice = slicesFor(name, [backend])[0]!
+    slice.metadata.labels = { ...slice.metadata.labels, ...labels }
+    await client.create(res('endpointslices'), slice)
+  }
+  type Row = { servicePort: string; endpoints: number }
+  const ports = async (named: string | undefined): Promise<string[]> => {
+    const opts = parseProxyOptions({ metricsBindAddress: '127.0.0.1:0', serviceProxyName: named })
+    const server = new ProxyServer(opts, { client, clock: realClock, rng: seededRng(1) })
+    const ac = new AbortController()
+    const started = once(server, 'started')
+    const running = server.start(ac.signal)
+    await started
+    // The informers' first full sync is the state this proxy will ever see of these objects.
+    let rows: Row[] = []
+    while (!rows.some((r) => r.endpoints === 1)) {
+      await once(server, 'synced')
+      rows = (await (await fetch(`${server.metricsUrl}/ports`)).json()) as Row[]
+    }
+    ac.abort()
+    await running
+    return rows.map((r) => r.servicePort).filter((p) => p !== 'default/kubernetes:https').sort()
+  }
+  t.same(await ports(undefined), ['default/plain:p'], 'kube-proxy ignores Services claimed by another proxy')
+  t.same(await ports('kplab-userspace'), ['default/claimed:p'], 'the named proxy handles only its own')
+})

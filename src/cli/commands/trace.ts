@@ -13,7 +13,8 @@ import type { Ruleset } from '../../proxy/iptables/ruleset.js'
 import { formatTrace } from '../../proxy/iptables/trace-format.js'
 import { tracePacket, type TracePacket } from '../../proxy/iptables/trace.js'
 import { processIo, type CliIo } from '../kube-flags.js'
-import { addProxyRuleFlags, generatorOptionsFromFlags, readProxyState, type ProxyRuleFlags } from './rules.js'
+import { generatorOptionsFromFlags, type ProxyRuleFlags } from '../../proxy/iptables/generator-flags.js'
+import { addProxyRuleFlags, readProxyState } from './rules.js'
 
 /** Flags of `trace`. */
 export interface TraceFlags extends ProxyRuleFlags {

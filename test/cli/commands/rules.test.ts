@@ -4,7 +4,7 @@ import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FakeClock } from '../../../src/base/clock.js'
 import { UsageError } from '../../../src/base/errors.js'
-import { generatorOptionsFromFlags, readProxyState, runRules, type RulesFlags } from '../../../src/cli/commands/rules.js'
+import { readProxyState, runRules, type RulesFlags } from '../../../src/cli/commands/rules.js'
 import type { CliIo } from '../../../src/cli/kube-flags.js'
 import { runCli } from '../../support/run-cli.js'
 
@@ -31,24 +31,6 @@ t.test('--explain and --sorted', async (t) => {
   const s = io()
   runRules({ ...labFlags, sorted: true, filename: [join(fixtures, 'nodeport-cluster.yaml')] }, s.io)
   t.match(s.out(), /\*nat\n:KUBE-NODEPORTS - \[0:0\]\n:KUBE-SERVICES - \[0:0\]\n:KUBE-EXT-/)
-})
-
-t.test('kube-proxy flags map onto generator options', async (t) => {
-  t.same(generatorOptionsFromFlags({ hostnameOverride: 'n', nodeIp: '10.0.0.1, 10.0.0.2', clusterCidr: '', masqueradeAll: true, masqueradeBit: '15', nodeportAddresses: '10.0.0.0/24', iptablesLocalhostNodeports: 'false' }), {
-    ipFamily: 'IPv4',
-    hostname: 'n',
-    nodeIPs: ['10.0.0.1', '10.0.0.2'],
-    localDetector: { mode: 'None' },
-    masqueradeAll: true,
-    masqueradeBit: 15,
-    nodePortAddresses: ['10.0.0.0/24'],
-    localhostNodePorts: false,
-  })
-  t.throws(() => generatorOptionsFromFlags({ masqueradeBit: '32' }), /--masquerade-bit/)
-  t.throws(() => generatorOptionsFromFlags({ nodeIp: 'x' }), /--node-ip/)
-  t.throws(() => generatorOptionsFromFlags({ clusterCidr: '10.0.0.0' }), /--cluster-cidr/)
-  t.throws(() => generatorOptionsFromFlags({ nodeportAddresses: 'nope' }), /--nodeport-addresses/)
-  t.throws(() => generatorOptionsFromFlags({ iptablesLocalhostNodeports: 'maybe' }), /--iptables-localhost-nodeports: use true or false/)
 })
 
 t.test('reads multi-document YAML, kind: List and JSON', async (t) => {
