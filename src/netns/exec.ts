@@ -6,8 +6,8 @@ import { CommandError } from '../base/errors.js'
 
 /** How to run one command. */
 export interface RunOptions {
-  /** Written to the command's stdin, which is then closed (e.g. an iptables-restore payload). */
-  input?: string
+  /** Written to the command's stdin, which is then closed (e.g. an iptables-restore payload, as text or byte chunks). */
+  input?: string | readonly Uint8Array[]
   /** Run inside this named network namespace (through `ip netns exec NAME`). */
   netns?: string
   /** Resolve with the exit code instead of rejecting when the command exits non-zero. */
@@ -80,7 +80,12 @@ export class SpawnRunner implements CommandRunner {
       // A command that exits before reading all of stdin makes the write fail with EPIPE;
       // its exit code and stderr tell the real story, so the write error is ignored.
       child.stdin.on('error', () => {})
-      child.stdin.end(options.input ?? '')
+      const input = options.input ?? ''
+      if (typeof input === 'string') child.stdin.end(input)
+      else {
+        for (const chunk of input) child.stdin.write(chunk)
+        child.stdin.end()
+      }
       child.on('close', (code) => {
         if (failed) return
         const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 }
@@ -89,6 +94,11 @@ export class SpawnRunner implements CommandRunner {
       })
     })
   }
+}
+
+/** The text of a command's input (byte chunks decoded as UTF-8). */
+export function inputText(input: string | readonly Uint8Array[]): string {
+  return typeof input === 'string' ? input : Buffer.concat(input).toString('utf8')
 }
 
 /** One call seen by a RecordingRunner. */
@@ -114,7 +124,7 @@ export class RecordingRunner implements CommandRunner {
       assertNetnsName(options.netns)
       call.netns = options.netns
     }
-    if (options.input !== undefined) call.input = options.input
+    if (options.input !== undefined) call.input = inputText(options.input)
     this.calls.push(call)
     const r = this.responder(call) ?? {}
     const result: RunResult = { stdout: r.stdout ?? '', stderr: r.stderr ?? '', code: r.code ?? 0 }

@@ -12,8 +12,10 @@ import {
   type IptablesRunner,
   type IptablesTable,
   type RestoreOptions,
+  type RestorePayload,
   type RulePosition,
 } from './restore.js'
+import { inputText } from '../../netns/exec.js'
 
 interface Chain {
   builtin: boolean
@@ -112,7 +114,8 @@ export class FakeIptables implements IptablesRunner {
     return (this.table(table).get(chain)?.rules ?? []).map((r) => [...r])
   }
 
-  async restore(payload: string, options: RestoreOptions = {}): Promise<void> {
+  async restore(input: RestorePayload, options: RestoreOptions = {}): Promise<void> {
+    const payload = inputText(input)
     this.calls.push({ op: 'restore', payload, ...(options.table ? { table: options.table } : {}) })
     const cmd = 'iptables-restore (fake)'
     if (this.nextRestoreFailure !== undefined) {

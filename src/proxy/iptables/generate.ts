@@ -40,7 +40,11 @@ export interface RuleCounts {
 /** The outcome of one generation. */
 export interface GenerateResult {
   /** The iptables-restore input, exactly as kube-proxy would write it. */
-  payload: string
+  readonly payload: string
+  /** The same input as byte chunks, in order: what iptables-restore reads (no copy). */
+  payloadChunks: readonly Buffer[]
+  /** The chunks joined (on first use). */
+  readonly payloadBytes: Buffer
   /** The payload parsed (lazily, on first access). */
   readonly ruleset: Ruleset
   /** Every nat chain kube-proxy owns after this sync (written or kept). */
@@ -50,6 +54,8 @@ export interface GenerateResult {
   largeClusterMode: boolean
   counts: RuleCounts
 }
+
+const NO_NAMES: ReadonlyMap<string, string> = new Map()
 
 /** Filter chains written on every sync, in upstream's order. */
 export const FILTER_TOP_LEVEL_CHAINS = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'] as const
@@ -131,12 +137,15 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
   for (const svc of ports) {
     const cat = categorizeEndpoints(endpointsMap.get(svc.nameString) ?? [], svc)
     const skip = tryPartial && !changed.has(svc.serviceKey)
-    const sep = new Map<string, string>()
     // A skipped service needs its SEP names only to keep them out of the stale list.
+    let sep: ReadonlyMap<string, string> = NO_NAMES
     if (!skip || wantStale) {
-      for (const list of [cat.allReachableEndpoints, cat.clusterEndpoints, cat.localEndpoints]) {
-        for (const ep of list) if (!sep.has(ep.endpoint)) sep.set(ep.endpoint, names.endpointChain(svc.nameString, svc.protocol, ep.endpoint))
-      }
+      const portNames = names.forServicePort(svc.nameString, svc.protocol)
+      for (const ep of cat.allReachableEndpoints) portNames.get(ep.endpoint)
+      // Cluster and local endpoints are subsets of the reachable ones except in odd fallbacks.
+      if (cat.clusterEndpoints !== cat.allReachableEndpoints) for (const ep of cat.clusterEndpoints) portNames.get(ep.endpoint)
+      if (cat.localEndpoints !== cat.allReachableEndpoints) for (const ep of cat.localEndpoints) portNames.get(ep.endpoint)
+      sep = portNames.names
     }
     const plan = planServicePort(svc, cat, sep)
     writeTopLevelRules(plan, opts, out)
@@ -188,16 +197,34 @@ export function generateFromPorts(ports: readonly ServicePortInfo[], endpointsMa
 
   // upstream: pkg/proxy/iptables/proxier.go (syncProxyRules: "Sync rules" buffer layout)
   const natChainLines = new LineBuffer()
-  for (const c of out.natChains) natChainLines.write(`:${c}`, '-', '[0:0]')
-  const payload =
-    `*filter\n${filterChains.map((c) => `:${c} - [0:0]\n`).join('')}${out.filterRules.toString()}COMMIT\n` +
-    `*nat\n${natChainLines.toString()}${out.natRules.toString()}COMMIT\n`
+  for (const c of out.natChains) {
+    natChainLines.put(':')
+    natChainLines.put(c)
+    natChainLines.put(' - [0:0]')
+    natChainLines.endLine()
+  }
+  const payloadChunks = [
+    Buffer.from(`*filter\n${filterChains.map((c) => `:${c} - [0:0]\n`).join('')}`),
+    ...out.filterRules.toBuffers(),
+    Buffer.from('COMMIT\n*nat\n'),
+    ...natChainLines.toBuffers(),
+    ...out.natRules.toBuffers(),
+    Buffer.from('COMMIT\n'),
+  ]
+  let payloadBytes: Buffer | undefined
+  let payload: string | undefined
   let parsed: Ruleset | undefined
   return {
-    payload,
-    // Parsed on demand: the tracer and tests want structure, the applier only the text.
+    payloadChunks,
+    // Joined and decoded on demand: iptables-restore reads the chunks; tests and the tracer want text.
+    get payloadBytes(): Buffer {
+      return (payloadBytes ??= Buffer.concat(payloadChunks))
+    },
+    get payload(): string {
+      return (payload ??= this.payloadBytes.toString('latin1'))
+    },
     get ruleset(): Ruleset {
-      return (parsed ??= parseRuleset(payload))
+      return (parsed ??= parseRuleset(this.payload))
     },
     activeNatChains,
     staleChains,

@@ -4,7 +4,7 @@
 // ensureJumpRules and cleanupLeftovers are written against the IptablesPrimitives port so the
 // in-memory FakeIptables runs the very same logic.
 import { CommandError } from '../../base/errors.js'
-import type { CommandRunner } from '../../netns/exec.js'
+import { inputText, type CommandRunner } from '../../netns/exec.js'
 import { IPTABLES_JUMP_CHAINS, jumpRuleArgs } from './jump-rules.js'
 
 /** The iptables tables kplab touches. */
@@ -23,10 +23,13 @@ export interface RestoreOptions {
   counters?: boolean
 }
 
+/** An iptables-restore payload: text, or byte chunks as the generator writes them (no 32 MB copy). */
+export type RestorePayload = string | readonly Buffer[]
+
 /** The iptables operations kube-proxy needs (upstream pkg/util/iptables Interface, trimmed). */
 export interface IptablesPrimitives {
   /** Applies an iptables-restore payload; rejects with a RestoreError naming the failing line. */
-  restore(payload: string, options?: RestoreOptions): Promise<void>
+  restore(payload: RestorePayload, options?: RestoreOptions): Promise<void>
   /** iptables-save output for one table, or all tables. */
   save(table?: IptablesTable): Promise<string>
   /** Creates a chain; resolves true when it already existed. */
@@ -204,11 +207,11 @@ export class IptablesExec implements IptablesRunner {
     this.wait = options.waitFlags ?? ['-w', '5', '-W', '100000']
   }
 
-  private opts(extra: { input?: string; allowFailure?: boolean } = {}): { input?: string; allowFailure?: boolean; netns?: string } {
+  private opts(extra: { input?: RestorePayload; allowFailure?: boolean } = {}): { input?: RestorePayload; allowFailure?: boolean; netns?: string } {
     return { ...extra, ...(this.netns !== undefined ? { netns: this.netns } : {}) }
   }
 
-  async restore(payload: string, options: RestoreOptions = {}): Promise<void> {
+  async restore(payload: RestorePayload, options: RestoreOptions = {}): Promise<void> {
     // upstream: pkg/util/iptables/iptables.go (restoreInternal: wait flags, --noflush, --counters, -T table)
     const args = [...this.wait]
     if (options.noflush !== false) args.push('--noflush')
@@ -217,7 +220,7 @@ export class IptablesExec implements IptablesRunner {
     try {
       await this.runner.run('iptables-restore', args, this.opts({ input: payload }))
     } catch (e) {
-      if (e instanceof CommandError) throw restoreError(e.command, e.exitCode, e.stderr, payload)
+      if (e instanceof CommandError) throw restoreError(e.command, e.exitCode, e.stderr, inputText(payload))
       throw e
     }
   }

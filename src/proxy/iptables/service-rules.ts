@@ -22,7 +22,7 @@ export interface ServicePlan {
   svc: ServicePortInfo
   cat: CategorizedEndpoints
   /** KUBE-SEP name per endpoint string, for every endpoint in `cat`. */
-  sep: Map<string, string>
+  sep: ReadonlyMap<string, string>
   hasEndpoints: boolean
   hasInternalEndpoints: boolean
   hasExternalEndpoints: boolean
@@ -37,7 +37,7 @@ export interface ServicePlan {
 
 /** Derives the per-service decisions exactly as upstream's syncProxyRules does. */
 // upstream: pkg/proxy/iptables/proxier.go (syncProxyRules: policy chains and *Endpoints flags)
-export function planServicePort(svc: ServicePortInfo, cat: CategorizedEndpoints, sep: Map<string, string>): ServicePlan {
+export function planServicePort(svc: ServicePortInfo, cat: CategorizedEndpoints, sep: ReadonlyMap<string, string>): ServicePlan {
   const hasEndpoints = cat.hasAnyEndpoints
   const usesClusterPolicyChain = cat.clusterEndpoints.length > 0 && usesClusterEndpoints(svc)
   const usesLocalPolicyChain = cat.localEndpoints.length > 0 && usesLocalEndpoints(svc)
@@ -100,7 +100,7 @@ export function writeTopLevelRules(p: ServicePlan, opts: GeneratorOptions, out: 
   }
 
   if (p.hasInternalEndpoints) {
-    out.natRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', `"${s} cluster IP"`, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', p.internalTrafficChain])
+    out.natRules.writeLine(`-A KUBE-SERVICES -m comment --comment "${s} cluster IP" -m ${proto} -p ${proto} -d ${svc.clusterIP} --dport ${port} -j ${p.internalTrafficChain}`)
   } else {
     out.filterRules.write('-A', 'KUBE-SERVICES', ['-m', 'comment', '--comment', internalFilterComment, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', port, '-j', internalFilterTarget])
   }
@@ -165,13 +165,13 @@ export function writeServiceChains(p: ServicePlan, opts: GeneratorOptions, large
   const s = svc.nameString
   const proto = svc.protocol
   if (p.hasInternalEndpoints) {
-    const args = ['-m', 'comment', '--comment', `"${s} cluster IP"`, '-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', String(svc.port)]
+    const rule = `-A ${p.internalTrafficChain} -m comment --comment "${s} cluster IP" -m ${proto} -p ${proto} -d ${svc.clusterIP} --dport ${svc.port}`
     if (opts.masqueradeAll) {
-      out.natRules.write('-A', p.internalTrafficChain, [...args, '-j', 'KUBE-MARK-MASQ'])
+      out.natRules.writeLine(`${rule} -j KUBE-MARK-MASQ`)
     } else {
       const notLocal = ifNotLocal(opts.localDetector)
       // Off-cluster traffic to the VIP may be bounced to another node: masquerade it.
-      if (notLocal !== undefined) out.natRules.write('-A', p.internalTrafficChain, [...args, ...notLocal, '-j', 'KUBE-MARK-MASQ'])
+      if (notLocal !== undefined) out.natRules.writeLine(`${rule} ${notLocal.join(' ')} -j KUBE-MARK-MASQ`)
     }
   }
 
@@ -214,14 +214,37 @@ export function writeServiceChains(p: ServicePlan, opts: GeneratorOptions, large
     writeServiceToEndpointRules(p, svc.localPolicyChainName, cat.localEndpoints, largeClusterMode, out)
   }
 
+  // The hot loop at 10k services writes each rule as its existing pieces (see LineBuffer.put).
+  const rules = out.natRules
+  const dnatMatch = ` -m ${proto} -p ${proto} -j DNAT --to-destination `
   for (const ep of cat.allReachableEndpoints) {
     const chain = p.sep.get(ep.endpoint)!
     out.natChains.push(chain)
-    const comment = largeClusterMode ? [] : ['-m', 'comment', '--comment', s]
     // Hairpin: a pod reaching itself through the VIP must be masqueraded to get the reply.
-    out.natRules.write('-A', chain, [...comment, '-s', ep.ip, '-j', 'KUBE-MARK-MASQ'])
-    const affinity = svc.sessionAffinityClientIP ? ['-m', 'recent', '--name', chain, '--set'] : []
-    out.natRules.write('-A', chain, [...comment, ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', ep.endpoint])
+    rules.put('-A ')
+    rules.put(chain)
+    if (!largeClusterMode) {
+      rules.put(' -m comment --comment ')
+      rules.put(s)
+    }
+    rules.put(' -s ')
+    rules.put(ep.ip)
+    rules.put(' -j KUBE-MARK-MASQ')
+    rules.endLine()
+    rules.put('-A ')
+    rules.put(chain)
+    if (!largeClusterMode) {
+      rules.put(' -m comment --comment ')
+      rules.put(s)
+    }
+    if (svc.sessionAffinityClientIP) {
+      rules.put(' -m recent --name ')
+      rules.put(chain)
+      rules.put(' --set')
+    }
+    rules.put(dnatMatch)
+    rules.put(ep.endpoint)
+    rules.endLine()
   }
 }
 
@@ -238,14 +261,27 @@ function writeServiceToEndpointRules(p: ServicePlan, chain: string, endpoints: r
     }
   }
   const n = endpoints.length
-  endpoints.forEach((ep, i) => {
-    const sep = p.sep.get(ep.endpoint)!
-    const args = largeClusterMode ? [] : ['-m', 'comment', '--comment', `"${s} -> ${ep.endpoint}"`]
+  const rules = out.natRules
+  for (let i = 0; i < n; i++) {
+    const ep = endpoints[i]!
+    rules.put('-A ')
+    rules.put(chain)
+    if (!largeClusterMode) {
+      rules.put(' -m comment --comment "')
+      rules.put(s)
+      rules.put(' -> ')
+      rules.put(ep.endpoint)
+      rules.put('"')
+    }
     // Rule i matches with 1/(n-i) of what reaches it, so every endpoint gets 1/n overall.
-    if (i < n - 1) args.push('-m', 'statistic', '--mode', 'random', '--probability', probability(n - i))
-    args.push('-j', sep)
-    out.natRules.write('-A', chain, args)
-  })
+    if (i < n - 1) {
+      rules.put(' -m statistic --mode random --probability ')
+      rules.put(probability(n - i))
+    }
+    rules.put(' -j ')
+    rules.put(p.sep.get(ep.endpoint)!)
+    rules.endLine()
+  }
 }
 
 /** Chains a skipped (unchanged) service keeps active (SEPs only if named in `sep`), and how many rules it would have written. */
