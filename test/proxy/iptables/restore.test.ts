@@ -32,6 +32,15 @@ t.test('restore runs iptables-restore with upstream flags inside the namespace, 
   t.equal(runner.calls[0]!.input, '*nat\nCOMMIT\n')
 })
 
+t.test('a payload given as byte chunks reaches stdin whole; a backend picks the binaries', async (t) => {
+  const runner = new RecordingRunner()
+  const ipt = new IptablesExec({ runner, netns: 'kplab-a-node', backend: 'legacy' })
+  await ipt.restore([Buffer.from('*nat\n'), Buffer.from('COMMIT\n')])
+  await ipt.save('nat')
+  t.same(runner.lines(), [`ip netns exec kplab-a-node iptables-legacy-restore ${WAIT} --noflush --counters`, 'ip netns exec kplab-a-node iptables-legacy-save -t nat'])
+  t.equal(runner.calls[0]!.input, '*nat\nCOMMIT\n')
+})
+
 t.test('save, chains and rules map to iptables commands; -C decides before -I/-A/-D', async (t) => {
   const runner = new RecordingRunner((c) => {
     if (c.args.includes('-C')) return c.args.includes('KUBE-HAVE') ? undefined : { code: 1, stderr: 'iptables: Bad rule (does a matching rule exist in that chain?).' }
