@@ -1,7 +1,9 @@
 // Userspace proxy benchmark (issue 4 §3): kplab L4 and L7 with each algorithm against HAProxy TCP
 // roundrobin and HTTP leastconn, plus the raw L4 machineries (pipe, data/write, onread), on loopback.
-// Usage: npm run bench:userspace [-- --duration 5 --rounds 3 --connections 64 --algorithms round-robin,p2c]
-// The proxy under test is pinned to core 0; wrk and the two Node backends share core 1. Cases run
+// Usage: npm run bench:userspace [-- --duration 5 --rounds 3 --connections 64 --algorithms round-robin,p2c --backends-kind nginx|node]
+// The proxy under test is pinned to core 0; wrk and the two backends share core 1. Backends are one
+// nginx (one worker, two listeners; as in the issue's reference measurements), or with
+// `--backends node` two Node http servers, which cap every case near their own ~23k req/s. Cases run
 // interleaved round after round so drift on the shared machine hits them all alike; medians are
 // reported. Ends with `ratio L4/haproxy-tcp X.XX` and `ratio L7/haproxy-http X.XX` (best algorithm).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -135,8 +137,26 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
-function ensureTools(): void {
-  const missing = ['haproxy', 'wrk', 'taskset'].filter((c) => {
+/** One nginx worker on core 1 answering on two ports: fast enough that the proxies are what is measured. */
+async function startNginx(dir: string, children: ChildProcess[]): Promise<string[]> {
+  const ports = [await freePort(), await freePort()]
+  const conf = join(dir, 'nginx.conf')
+  const servers = ports
+    .map((p, i) => `  server { listen 127.0.0.1:${p} reuseport; location / { default_type text/plain; return 200 "hello from b${i + 1}\\n"; } }`)
+    .join('\n')
+  writeFileSync(
+    conf,
+    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'nginx-error.log')};\nevents { worker_connections 4096; }\n` +
+      `http {\n  access_log off;\n  keepalive_requests 1000000;\n  keepalive_timeout 60s;\n  client_body_temp_path ${dir};\n  proxy_temp_path ${dir};\n  fastcgi_temp_path ${dir};\n  uwsgi_temp_path ${dir};\n  scgi_temp_path ${dir};\n${servers}\n}\n`,
+  )
+  const ng = spawnPinned(1, 'nginx', ['-c', conf, '-g', 'daemon off;'])
+  children.push(ng)
+  for (const p of ports) await waitListening(p)
+  return ports.map((p) => `127.0.0.1:${p}`)
+}
+
+function ensureTools(withNginx: boolean): void {
+  const missing = ['haproxy', 'wrk', 'taskset', ...(withNginx ? ['nginx'] : [])].filter((c) => {
     try {
       execFileSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' })
       return false
@@ -145,7 +165,7 @@ function ensureTools(): void {
     }
   })
   if (missing.length === 0) return
-  const pkgs = missing.map((m) => (m === 'taskset' ? 'util-linux' : m))
+  const pkgs = missing.map((m) => (m === 'taskset' ? 'util-linux' : m === 'nginx' ? 'nginx-light' : m))
   process.stderr.write(`installing ${pkgs.join(' ')} from Debian…\n`)
   execFileSync('apt-get', ['install', '-y', ...pkgs], { stdio: 'inherit' })
 }
@@ -154,7 +174,9 @@ async function main(): Promise<void> {
   const role = arg('role', '')
   if (role === 'backend') return runBackend(arg('name', 'b'))
   if (role === 'proxy') return runProxy(arg('kind', 'l4'), arg('algorithm', 'round-robin'), arg('backends', '').split(','))
-  ensureTools()
+  const backendKind = arg('backends-kind', 'nginx')
+  if (backendKind !== 'nginx' && backendKind !== 'node') throw new Error('--backends-kind: use nginx or node')
+  ensureTools(backendKind === 'nginx')
   const seconds = Number(arg('duration', '5'))
   const rounds = Number(arg('rounds', '3'))
   const connections = Number(arg('connections', '64'))
@@ -172,9 +194,13 @@ async function main(): Promise<void> {
       children.push(c)
       return c
     }
-    const b1 = node(1, ['--role', 'backend', '--name', 'b1'])
-    const b2 = node(1, ['--role', 'backend', '--name', 'b2'])
-    const backends = [`127.0.0.1:${await portOf(b1)}`, `127.0.0.1:${await portOf(b2)}`]
+    let backends: string[]
+    if (backendKind === 'nginx') backends = await startNginx(dir, children)
+    else {
+      const b1 = node(1, ['--role', 'backend', '--name', 'b1'])
+      const b2 = node(1, ['--role', 'backend', '--name', 'b2'])
+      backends = [`127.0.0.1:${await portOf(b1)}`, `127.0.0.1:${await portOf(b2)}`]
+    }
     const [tcpPort, httpPort] = [await freePort(), await freePort()]
     const cfg = join(dir, 'haproxy.cfg')
     const servers = backends.map((b, i) => `  server b${i + 1} ${b}`).join('\n')
@@ -217,7 +243,7 @@ async function main(): Promise<void> {
     const tcpRef = med('haproxy-tcp roundrobin').rps
     const httpRef = med('haproxy-http leastconn').rps
     const lines = [
-      `userspace proxy benchmark: wrk -t1 -c${connections} keep-alive, ${seconds}s × ${rounds} rounds interleaved (medians); proxy on core 0, wrk + 2 Node backends on core 1`,
+      `userspace proxy benchmark: wrk -t1 -c${connections} keep-alive, ${seconds}s × ${rounds} rounds interleaved (medians); proxy on core 0, wrk + ${backendKind === 'nginx' ? 'nginx (1 worker, 2 listeners)' : '2 Node backends'} on core 1`,
       '',
       '| case | req/s | p50 ms | p99 ms | ratio |',
       '|---|---:|---:|---:|---:|',
