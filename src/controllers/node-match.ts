@@ -1,17 +1,8 @@
-// Whether a pod template may run on a node: nodeSelector, required node affinity, and NoSchedule /
-// NoExecute taints against tolerations. The DaemonSet controller needs the scheduler's answer without
+// Whether a pod template's node constraints admit a node: nodeSelector and required node affinity
+// (taints are in api/taints.ts). The DaemonSet controller needs the scheduler's answer without
 // importing the scheduler (components never import each other).
-// upstream: staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity, api/core/v1/toleration.go
-import type { Node, NodeSelectorRequirement, PodSpec, Taint, Toleration } from '../api/types.js'
-
-/** True when the toleration matches the taint (upstream ToleratesTaint). */
-export function toleratesTaint(t: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
-  if (t.effect && t.effect !== taint.effect) return false
-  if (t.key && t.key !== taint.key) return false
-  if (!t.key && t.operator !== 'Exists') return false
-  if (t.operator === 'Exists') return true
-  return (t.value ?? '') === (taint.value ?? '')
-}
+// upstream: staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity
+import type { Node, NodeSelectorRequirement, PodSpec } from '../api/types.js'
 
 function reqMatches(r: NodeSelectorRequirement, v: string | undefined): boolean {
   const vals = r.values ?? []
@@ -45,9 +36,4 @@ export function specMatchesNode(spec: PodSpec, node: Node): boolean {
     if (ex.length === 0 && fs.length === 0) return false
     return ex.every((r) => reqMatches(r, Object.hasOwn(labels, r.key) ? labels[r.key] : undefined)) && fs.every((r) => reqMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
   })
-}
-
-/** True when every NoSchedule/NoExecute taint of the node is tolerated. */
-export function toleratesNode(tolerations: Toleration[] | undefined, node: Node): boolean {
-  return (node.spec?.taints ?? []).every((taint) => taint.effect === 'PreferNoSchedule' || (tolerations ?? []).some((t) => toleratesTaint(t, taint)))
 }

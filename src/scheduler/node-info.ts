@@ -1,7 +1,8 @@
 // The scheduler's view of one node: the Node plus running totals of the pods bound (or assumed) to it,
 // kept incrementally so a scheduling cycle never re-sums every pod.
 // upstream: pkg/scheduler/framework/types.go (NodeInfo, PodInfo)
-import type { Node, Pod, Toleration } from '../api/types.js'
+import { BLOCKING_TAINT_EFFECTS } from '../api/taints.js'
+import type { Node, Pod, Taint, Toleration } from '../api/types.js'
 import { addResources, nodeAllocatable, nonZeroRequests, podRequests, subResources, ZERO, type Resources } from './resources.js'
 
 /** A host port a pod asks for: protocol, host IP ('0.0.0.0' for any) and port. */
@@ -21,6 +22,8 @@ export interface PodInfo {
   /** uid of the controller owner (ReplicaSet, DaemonSet…), for spreading. */
   ownerUid?: string
   tolerations: Toleration[]
+  /** The pod has a nodeSelector or required node affinity (otherwise NodeAffinity passes every node). */
+  hasNodeConstraints: boolean
 }
 
 /** Builds the PodInfo of a pod. */
@@ -39,22 +42,43 @@ export function podInfo(pod: Pod): PodInfo {
     hostPorts,
     ownerUid: pod.metadata.ownerReferences?.find((o) => o.controller)?.uid,
     tolerations: pod.spec.tolerations ?? [],
+    hasNodeConstraints: Object.keys(pod.spec.nodeSelector ?? {}).length > 0 || pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined,
   }
 }
 
-/** One node and the aggregate of the pods on it. */
+/**
+ * One node and the aggregate of the pods on it. What the filters ask of the Node object (readiness,
+ * cordon, blocking taints) is derived once per Node update, not once per pod × node: a cycle looks at
+ * hundreds of nodes, and re-reading the conditions each time dominated the scheduler's CPU profile.
+ */
 export class NodeInfo {
   readonly name: string
-  readonly allocatable: Resources
+  node!: Node
+  allocatable!: Resources
+  /** Ready condition is True. */
+  ready = false
+  /** spec.unschedulable (cordoned). */
+  unschedulable = false
+  /** NoSchedule/NoExecute taints only; PreferNoSchedule never filters. */
+  blockingTaints: Taint[] = []
   requested: Resources = ZERO
   nonZeroRequested: Resources = ZERO
   readonly pods = new Map<string, PodInfo>()
   readonly ownerCounts = new Map<string, number>()
   readonly usedPorts: HostPort[] = []
 
-  constructor(readonly node: Node) {
+  constructor(node: Node) {
     this.name = node.metadata.name!
+    this.setNode(node)
+  }
+
+  /** Replaces the Node object (an update), keeping the pods counted on it. */
+  setNode(node: Node): void {
+    this.node = node
     this.allocatable = nodeAllocatable(node)
+    this.ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+    this.unschedulable = node.spec?.unschedulable === true
+    this.blockingTaints = (node.spec?.taints ?? []).filter((t) => BLOCKING_TAINT_EFFECTS.includes(t.effect))
   }
 
   /** Adds a pod's requests, ports and owner; adding a key twice is a no-op. */
@@ -83,12 +107,5 @@ export class NodeInfo {
       if (n > 0) this.ownerCounts.set(p.ownerUid, n)
       else this.ownerCounts.delete(p.ownerUid)
     }
-  }
-
-  /** A copy for a new Node object, keeping the pods (a node update must not forget its pods). */
-  withNode(node: Node): NodeInfo {
-    const n = new NodeInfo(node)
-    for (const p of this.pods.values()) n.addPod(p)
-    return n
   }
 }

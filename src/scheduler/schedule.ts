@@ -68,12 +68,14 @@ export function schedulePod(pod: PodInfo, nodes: readonly NodeInfo[], opts: Sche
   const feasible: NodeInfo[] = []
   const reasons: Record<string, number> = {}
   let evaluated = 0
+  // PreFilter: plugins that pass every node for this pod are not called per node.
+  const filters = profile.filters.filter((f) => !f.skip?.(pod))
   for (let i = 0; i < n && feasible.length < want; i++) {
     const ni = nodes[(start + i) % n]!
     evaluated++
-    let failed: string[] = []
-    for (const f of profile.filters) {
-      failed = f.filter(pod, ni)
+    let failed: readonly string[] = []
+    for (let j = 0; j < filters.length; j++) {
+      failed = filters[j]!.filter(pod, ni)
       // upstream runs filters until the first one that rejects the node.
       if (failed.length > 0) break
     }
@@ -82,11 +84,14 @@ export function schedulePod(pod: PodInfo, nodes: readonly NodeInfo[], opts: Sche
   }
   if (feasible.length === 0) return { unschedulable: fitErrorMessage(n, reasons), reasons }
   if (feasible.length === 1) return { node: feasible[0]!.name, evaluated, feasible: 1 }
-  const totals = new Array<number>(feasible.length).fill(0)
+  const m = feasible.length
+  const totals = new Array<number>(m).fill(0)
+  const raw = new Array<number>(m)
   for (const s of profile.scores) {
-    const raw = feasible.map((ni) => s.score(pod, ni))
+    if (s.skip?.(pod)) continue
+    for (let i = 0; i < m; i++) raw[i] = s.score(pod, feasible[i]!)
     s.normalize?.(raw)
-    for (let i = 0; i < raw.length; i++) totals[i]! += raw[i]! * s.weight
+    for (let i = 0; i < m; i++) totals[i]! += raw[i]! * s.weight
   }
   return { node: feasible[selectHost(totals, opts.rng)]!.name, evaluated, feasible: feasible.length }
 }

@@ -1,5 +1,6 @@
 // An in-process control plane for tests: the real API server (memory store), the scheduler, the
-// controller manager and fake kubelets, all talking HTTP on loopback; plus event-driven waits.
+// controller manager and fake kubelets (or real ones: startRealKubelet), all talking HTTP on loopback;
+// plus event-driven waits.
 import type { Test } from 'tap'
 import type { KubeObject } from '../../src/api/meta.js'
 import { RESOURCES } from '../../src/api/registry.js'
@@ -8,6 +9,11 @@ import { seededRng } from '../../src/base/rng.js'
 import { Informer } from '../../src/client/informer.js'
 import { RestClient } from '../../src/client/rest-client.js'
 import { ControllerManager, type ControllerSettings } from '../../src/controllers/controller-manager.js'
+import { Kubelet } from '../../src/kubelet/kubelet.js'
+import { resolveKubeletOptions } from '../../src/kubelet/options.js'
+import type { PodWorker } from '../../src/kubelet/pod-worker.js'
+import { NodeProcessPort } from '../../src/kubelet/runtime/process.js'
+import { silentLogger } from '../../src/base/logger.js'
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js'
 import { FakeKubelet } from '../support/fake-kubelet.js'
 import { startKplabApiServer } from '../support/kplab-apiserver.js'
@@ -97,4 +103,45 @@ export async function startCluster(t: Test, opts: { nodes: number; clock?: Clock
   }
   for (let i = 1; i <= opts.nodes; i++) await cluster.addNode(i)
   return cluster
+}
+
+/**
+ * Starts a real kubelet (processes, loopback pod network: 127.x.y.z per pod, no root) for node-<i>
+ * on the cluster's clock, with pod CIDR 10.244.<cidrIndex>.0/24; at teardown it stops and every
+ * process it ever started is killed by PID (process group), even when the test failed.
+ */
+export async function startRealKubelet(t: Test, c: TestCluster, i: number, cidrIndex: number, rootDir: string): Promise<Kubelet> {
+  const name = `node-${i}`
+  const options = resolveKubeletOptions(
+    { hostnameOverride: name, podCidr: `10.244.${cidrIndex}.0/24`, rootDir, port: '0', nodeStatusUpdateFrequency: '10s' },
+    { home: '/nonexistent', hostname: name, isRoot: false },
+  )
+  const client = c.newClient()
+  const kubelet = new Kubelet({
+    options,
+    client,
+    clock: c.clock,
+    logger: silentLogger(),
+    processes: new NodeProcessPort(c.clock),
+    tokens: [],
+    execPath: process.execPath,
+    pathEnv: '/usr/bin:/bin',
+    kernelVersion: 'test',
+    architecture: 'amd64',
+  })
+  const pids = new Set<number>()
+  t.teardown(async () => {
+    await kubelet.stop()
+    client.close()
+    for (const pid of pids) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  })
+  await kubelet.start()
+  kubelet.podManager!.on('worker', (w: PodWorker) => w.on('started', (_c: string, pid: number) => pids.add(pid)))
+  return kubelet
 }

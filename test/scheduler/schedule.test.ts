@@ -87,3 +87,14 @@ t.test('selectHost breaks ties with the rng, deterministically per seed', async 
   t.same([...picks].sort(), [0, 1, 2], 'every tied node can win')
   t.equal(fitErrorMessage(2, { b: 1, a: 1 }), '0/2 nodes are available: 1 a, 1 b.')
 })
+
+t.test('PreFilter/PreScore skip: a skipped plugin is never called per node', async (t) => {
+  let calls = 0
+  const counting = { name: 'Counting', skip: () => true, filter: () => (calls++, ['never']) }
+  const scoring = { name: 'CountingScore', weight: 1, skip: () => true, score: () => (calls++, 0) }
+  const r = schedulePod(podInfo(pod()), [node('n1'), node('n2')], { profile: { filters: [counting], scores: [scoring] } })
+  t.match(r, { feasible: 2 })
+  t.equal(calls, 0)
+  const strict = { ...counting, skip: () => false }
+  t.match(schedulePod(podInfo(pod()), [node('n1')], { profile: { filters: [strict], scores: [] } }), { unschedulable: '0/1 nodes are available: 1 never.' }, 'not skipped: it filters')
+})

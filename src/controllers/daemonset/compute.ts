@@ -4,8 +4,10 @@
 //           pkg/controller/daemon/util/daemonset_util.go (AddOrUpdateDaemonPodTolerations,
 //           ReplaceDaemonSetPodNodeNameNodeAffinity)
 import type { DaemonSet, DaemonSetStatus, Node, Pod, PodSpec, Toleration } from '../../api/types.js'
-import { specMatchesNode, toleratesNode } from '../node-match.js'
+import { toleratesNode } from '../../api/taints.js'
+import { specMatchesNode } from '../node-match.js'
 import { isPodAvailable, isPodReady } from '../pod-util.js'
+import { daemonSetHash, isPodUpdated, rollingUpdateDeletions } from './update.js'
 
 /** The tolerations every daemon pod gets, so daemons survive node problems (upstream's list). */
 export const DAEMON_TOLERATIONS: Toleration[] = [
@@ -54,6 +56,8 @@ export interface DaemonSetPlan {
   createOn: string[]
   remove: Pod[]
   status: DaemonSetStatus
+  /** The current template's hash, for the controller-revision-hash label of new pods. */
+  hash: string
 }
 
 /** Plans creates/deletes so each eligible node has exactly one active daemon pod, and computes status. */
@@ -66,10 +70,13 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], active: rea
     list.push(p)
     byNode.set(n, list)
   }
-  const plan: DaemonSetPlan = { createOn: [], remove: [], status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 } }
+  const hash = daemonSetHash(ds)
+  const plan: DaemonSetPlan = { createOn: [], remove: [], status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }, hash }
   const s = plan.status
   const names = new Set(nodes.map((n) => n.metadata.name!))
+  const kept = new Map<string, Pod>()
   let available = 0
+  let updated = 0
   for (const node of nodes) {
     const name = node.metadata.name!
     const pods = byNode.get(name) ?? []
@@ -82,7 +89,9 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], active: rea
         const sorted = [...pods].sort((a, b) => ((a.metadata.creationTimestamp ?? '') < (b.metadata.creationTimestamp ?? '') ? -1 : 1))
         plan.remove.push(...sorted.slice(1))
         const keep = sorted[0]!
+        kept.set(name, keep)
         if (keep.spec.nodeName) s.currentNumberScheduled++
+        if (keep.spec.nodeName && isPodUpdated(keep, hash)) updated++
         if (isPodReady(keep)) s.numberReady++
         if (isPodAvailable(keep, ds.spec.minReadySeconds ?? 0, now)) available++
       }
@@ -93,10 +102,12 @@ export function planDaemonSet(ds: DaemonSet, nodes: readonly Node[], active: rea
   }
   // Pods for nodes that no longer exist.
   for (const [n, pods] of byNode) if (!names.has(n)) plan.remove.push(...pods)
+  // Only once every node has its one pod does the rollout replace old ones (upstream: manage, then update).
+  if (plan.createOn.length === 0 && plan.remove.length === 0) plan.remove.push(...rollingUpdateDeletions(ds, kept, s.desiredNumberScheduled, hash, now))
   plan.createOn.sort()
   s.numberAvailable = available
   s.numberUnavailable = s.desiredNumberScheduled - available
-  s.updatedNumberScheduled = s.currentNumberScheduled
+  s.updatedNumberScheduled = updated
   s.observedGeneration = ds.metadata.generation ?? 1
   return plan
 }

@@ -11,6 +11,7 @@ import { resource } from '../informer-factory.js'
 import { controllerRef, keyOf, newControllerRef, splitKey } from '../owner.js'
 import { generateNamePrefix, isPodActive, podFromTemplate } from '../pod-util.js'
 import { daemonPodSpec, planDaemonSet } from './compute.js'
+import { CONTROLLER_REVISION_HASH } from './update.js'
 
 const PODS = resource('pods')
 const DS = resource('daemonsets')
@@ -97,6 +98,7 @@ export class DaemonSetController implements Controller {
         plan.createOn.map((node) => {
           const pod = podFromTemplate(ds.spec.template, namespace, generateNamePrefix(ds), ref)
           pod.spec = daemonPodSpec(ds, node)
+          pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [CONTROLLER_REVISION_HASH]: plan.hash }
           return this.ctx.client.create(PODS, pod)
         }),
       )
@@ -117,5 +119,8 @@ export class DaemonSetController implements Controller {
         if (!(err instanceof StatusError && err.code === 404)) throw err
       }
     }
+    const min = ds.spec.minReadySeconds ?? 0
+    // A ready pod becomes available minReadySeconds later, which no event announces (upstream AddAfter).
+    if (min > 0 && (plan.status.numberAvailable ?? 0) < plan.status.numberReady) this.queue.addAfter(key, min * 1000)
   }
 }

@@ -89,6 +89,7 @@ export class DeploymentController implements Controller {
       const next: ReplicaSet = { ...cur, metadata: { ...cur.metadata }, spec: { ...cur.spec } }
       if (u.replicas !== undefined) next.spec.replicas = u.replicas
       if (u.annotations) next.metadata.annotations = { ...(cur.metadata.annotations ?? {}), ...u.annotations }
+      if (u.minReadySeconds !== undefined) next.spec.minReadySeconds = u.minReadySeconds
       await client.update(RS, next)
     }
     for (const n of plan.deletes) {
@@ -103,5 +104,7 @@ export class DeploymentController implements Controller {
       current = await client.update(DEPLOYMENTS, { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: plan.revision } } })
     }
     if (!deepEqual(plan.status, d.status)) await client.updateStatus(DEPLOYMENTS, { ...current, status: plan.status })
+    // No event arrives when a rollout is stuck: come back when its progress deadline passes.
+    if (plan.requeueAfterMs !== undefined) this.queue.addAfter(key, plan.requeueAfterMs)
   }
 }

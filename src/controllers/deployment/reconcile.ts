@@ -2,8 +2,7 @@
 // ReplicaSet scales this round, which old ones to delete, and the Deployment's status.
 // upstream: pkg/controller/deployment/sync.go (getNewReplicaSet, cleanupDeployment, calculateStatus),
 //           rolling.go (rolloutRolling), recreate.go (rolloutRecreate), progress.go (conditions)
-import { rfc3339 } from '../../api/object.js'
-import type { Deployment, DeploymentStatus, ReplicaSet, WorkloadCondition } from '../../api/types.js'
+import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.js'
 import { newControllerRef } from '../owner.js'
 import {
   DESIRED_REPLICAS_ANNOTATION,
@@ -13,6 +12,7 @@ import {
   equalIgnoreHash,
   podTemplateHash,
 } from './hash.js'
+import { progressConditions } from './progress.js'
 import { newRSReplicas, resolveFenceposts, scaleDownOld } from './rolling.js'
 
 /** A change to an existing ReplicaSet. */
@@ -20,6 +20,8 @@ export interface ReplicaSetChange {
   name: string
   replicas?: number
   annotations?: Record<string, string>
+  /** The Deployment's minReadySeconds, when the ReplicaSet's differs (upstream getNewReplicaSet). */
+  minReadySeconds?: number
 }
 
 /** What one sync of a Deployment should write. */
@@ -30,6 +32,8 @@ export interface DeploymentPlan {
   /** The revision the Deployment's annotation should carry. */
   revision: string
   status: DeploymentStatus
+  /** Sync again after this many ms to notice the progress deadline passing. */
+  requeueAfterMs?: number
 }
 
 const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0
@@ -91,14 +95,20 @@ export function planDeployment(d: Deployment, owned: readonly ReplicaSet[], now:
   }
   if (newRS) {
     const ann = newRS.metadata.annotations ?? {}
-    if (Object.entries(wantAnnotations).some(([k, v]) => ann[k] !== v)) {
-      const existing = plan.updates.find((u) => u.name === newRS.metadata.name)
-      if (existing) existing.annotations = wantAnnotations
-      else plan.updates.push({ name: newRS.metadata.name!, annotations: wantAnnotations })
+    const change = (): ReplicaSetChange => {
+      let u = plan.updates.find((x) => x.name === newRS.metadata.name)
+      if (!u) plan.updates.push((u = { name: newRS.metadata.name! }))
+      return u
     }
+    if (Object.entries(wantAnnotations).some(([k, v]) => ann[k] !== v)) change().annotations = wantAnnotations
+    // Availability of the new pods follows the Deployment's minReadySeconds as it changes.
+    const minReady = d.spec.minReadySeconds ?? 0
+    if ((newRS.spec.minReadySeconds ?? 0) !== minReady) change().minReadySeconds = minReady
   }
   plan.deletes = cleanupOld(d, old)
-  plan.status = calculateStatus(d, newRS, owned, now, plan.create !== undefined)
+  const { status, requeueAfterMs } = calculateStatusAndRequeue(d, newRS, owned, now, plan.create !== undefined)
+  plan.status = status
+  if (requeueAfterMs !== undefined) plan.requeueAfterMs = requeueAfterMs
   return plan
 }
 
@@ -139,16 +149,13 @@ function cleanupOld(d: Deployment, old: readonly ReplicaSet[]): string[] {
   return idle.slice(0, idle.length - limit).map((rs) => rs.metadata.name!)
 }
 
-function setCondition(conds: WorkloadCondition[], c: WorkloadCondition): WorkloadCondition[] {
-  const prev = conds.find((x) => x.type === c.type)
-  if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) return conds
-  if (prev && prev.status === c.status) c.lastTransitionTime = prev.lastTransitionTime
-  return [...conds.filter((x) => x.type !== c.type), c]
-}
-
 /** The Deployment's status from its ReplicaSets: counts and the Available/Progressing conditions. */
 export function calculateStatus(d: Deployment, newRS: ReplicaSet | undefined, all: readonly ReplicaSet[], now: number, created: boolean): DeploymentStatus {
-  const desired = d.spec.replicas ?? 1
+  return calculateStatusAndRequeue(d, newRS, all, now, created).status
+}
+
+/** calculateStatus, plus when to sync again for the progress deadline. */
+export function calculateStatusAndRequeue(d: Deployment, newRS: ReplicaSet | undefined, all: readonly ReplicaSet[], now: number, created: boolean): { status: DeploymentStatus; requeueAfterMs?: number } {
   const sum = (f: (rs: ReplicaSet) => number | undefined): number => all.reduce((n, rs) => n + (f(rs) ?? 0), 0)
   const replicas = sum((rs) => rs.status?.replicas)
   const available = sum((rs) => rs.status?.availableReplicas)
@@ -161,23 +168,8 @@ export function calculateStatus(d: Deployment, newRS: ReplicaSet | undefined, al
     unavailableReplicas: Math.max(0, sum((rs) => rs.spec.replicas) - available),
   }
   if (d.status?.collisionCount) status.collisionCount = d.status.collisionCount
-  const ts = rfc3339(now)
   const { maxUnavailable } = resolveFenceposts(d)
-  let conds = d.status?.conditions ?? []
-  conds = setCondition(
-    conds,
-    available >= desired - maxUnavailable
-      ? { type: 'Available', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
-  )
-  const rsName = newRS?.metadata.name ?? ''
-  const complete = newRS !== undefined && status.updatedReplicas === desired && replicas === desired && available === desired
-  let progressing: WorkloadCondition
-  if (created || !newRS) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetCreated', message: `Created new replica set "${rsName}"` }
-  else if (complete) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
-  else progressing = { type: 'Progressing', status: 'True', lastUpdateTime: ts, lastTransitionTime: ts, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` }
-  conds = setCondition(conds, progressing)
-  // Keep upstream's order: Available before Progressing.
-  status.conditions = [...conds].sort((a, b) => (a.type === 'Available' ? -1 : b.type === 'Available' ? 1 : 0))
-  return status
+  const progress = progressConditions(d, newRS, status, maxUnavailable, now, created)
+  status.conditions = progress.conditions
+  return { status, requeueAfterMs: progress.requeueAfterMs }
 }

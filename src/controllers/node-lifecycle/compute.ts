@@ -4,7 +4,7 @@
 //           processTaintBaseEviction), pkg/controller/tainteviction/taint_eviction.go (getMinTolerationTime)
 import { rfc3339 } from '../../api/object.js'
 import type { Node, NodeCondition, Pod, Taint } from '../../api/types.js'
-import { toleratesTaint } from '../node-match.js'
+import { toleratesTaint } from '../../api/taints.js'
 
 /** The taint keys node lifecycle manages. */
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable'

@@ -1,7 +1,7 @@
 // Filters out nodes where a hostPort the pod asks for is taken.
 // upstream: pkg/scheduler/framework/plugins/nodeports/node_ports.go, framework/types.go (HostPortInfo.CheckConflict)
 import type { HostPort, NodeInfo, PodInfo } from '../node-info.js'
-import type { FilterPlugin } from './types.js'
+import { FITS, type FilterPlugin } from './types.js'
 
 /** upstream ErrReason of NodePorts. */
 export const ERR_HOST_PORTS = "node(s) didn't have free ports for the requested pod ports"
@@ -14,8 +14,10 @@ export function portsConflict(a: HostPort, b: HostPort): boolean {
 /** Every requested host port must be free. */
 export const hostPorts: FilterPlugin = {
   name: 'NodePorts',
-  filter(pod: PodInfo, ni: NodeInfo): string[] {
+  // upstream PreFilter returns Skip when the pod asks for no host port.
+  skip: (pod) => pod.hostPorts.length === 0,
+  filter(pod: PodInfo, ni: NodeInfo): readonly string[] {
     for (const want of pod.hostPorts) if (ni.usedPorts.some((u) => portsConflict(want, u))) return [ERR_HOST_PORTS]
-    return []
+    return FITS
   },
 }

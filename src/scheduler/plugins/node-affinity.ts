@@ -3,7 +3,7 @@
 //           staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from '../../api/types.js'
 import type { NodeInfo, PodInfo } from '../node-info.js'
-import type { FilterPlugin } from './types.js'
+import { FITS, type FilterPlugin } from './types.js'
 
 /** upstream ErrReasonPod. */
 export const ERR_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
@@ -53,7 +53,10 @@ export function podMatchesNode(pod: Pod, node: Node): boolean {
 /** nodeSelector + requiredDuringSchedulingIgnoredDuringExecution. */
 export const nodeAffinity: FilterPlugin = {
   name: 'NodeAffinity',
-  filter(pod: PodInfo, ni: NodeInfo): string[] {
-    return podMatchesNode(pod.pod, ni.node) ? [] : [ERR_NODE_AFFINITY]
+  // upstream PreFilter returns Skip when the pod has neither nodeSelector nor required affinity.
+  skip: (pod) => !pod.hasNodeConstraints,
+  filter(pod: PodInfo, ni: NodeInfo): readonly string[] {
+    if (!pod.hasNodeConstraints) return FITS
+    return podMatchesNode(pod.pod, ni.node) ? FITS : [ERR_NODE_AFFINITY]
   },
 }

@@ -1,18 +1,23 @@
 // Filters out nodes without room for the pod's requests: allocatable minus what bound pods request.
 // upstream: pkg/scheduler/framework/plugins/noderesources/fit.go (fitsRequest)
 import type { NodeInfo, PodInfo } from '../node-info.js'
-import type { FilterPlugin } from './types.js'
+import { FITS, type FilterPlugin } from './types.js'
 
 /** Pods count first, then cpu and memory, each with upstream's reason text. */
 export const resourceFit: FilterPlugin = {
   name: 'NodeResourcesFit',
-  filter(pod: PodInfo, ni: NodeInfo): string[] {
-    const out: string[] = []
+  filter(pod: PodInfo, ni: NodeInfo): readonly string[] {
     const alloc = ni.allocatable
-    if (ni.pods.size + 1 > alloc.pods) out.push('Too many pods')
     const r = pod.requests
-    if (r.milliCPU > 0 && r.milliCPU > alloc.milliCPU - ni.requested.milliCPU) out.push('Insufficient cpu')
-    if (r.memory > 0 && r.memory > alloc.memory - ni.requested.memory) out.push('Insufficient memory')
+    const tooMany = ni.pods.size + 1 > alloc.pods
+    const cpu = r.milliCPU > 0 && r.milliCPU > alloc.milliCPU - ni.requested.milliCPU
+    const mem = r.memory > 0 && r.memory > alloc.memory - ni.requested.memory
+    // The common case (it fits) allocates nothing.
+    if (!tooMany && !cpu && !mem) return FITS
+    const out: string[] = []
+    if (tooMany) out.push('Too many pods')
+    if (cpu) out.push('Insufficient cpu')
+    if (mem) out.push('Insufficient memory')
     return out
   },
 }

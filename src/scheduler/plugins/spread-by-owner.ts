@@ -8,11 +8,14 @@ export const spreadByOwner: ScorePlugin = {
   name: 'SelectorSpread',
   // Upstream weighs topology spreading 2 against 1 for the resource scores.
   weight: 2,
+  // Without an owner every node scores MAX_NODE_SCORE: adding the same amount everywhere changes no ranking.
+  skip: (pod) => pod.ownerUid === undefined,
   score(pod: PodInfo, ni: NodeInfo): number {
     return pod.ownerUid ? (ni.ownerCounts.get(pod.ownerUid) ?? 0) : 0
   },
   normalize(scores: number[]): void {
-    const max = Math.max(0, ...scores)
+    let max = 0
+    for (const v of scores) if (v > max) max = v
     for (let i = 0; i < scores.length; i++) scores[i] = max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max - scores[i]!)) / max)
   },
 }

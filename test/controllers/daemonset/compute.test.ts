@@ -32,5 +32,22 @@ t.test('plan: create on uncovered nodes, drop duplicates and misplaced pods, cou
   const plan = planDaemonSet(ds, nodes, pods, Date.UTC(2026, 0, 1))
   t.same(plan.createOn, ['n3'])
   t.same(plan.remove.map((p) => p.metadata.name).sort(), ['bb', 'd', 'e'])
-  t.same(plan.status, { currentNumberScheduled: 2, numberMisscheduled: 1, desiredNumberScheduled: 3, numberReady: 1, numberAvailable: 1, numberUnavailable: 2, updatedNumberScheduled: 2, observedGeneration: 1 })
+  t.same(plan.status, { currentNumberScheduled: 2, numberMisscheduled: 1, desiredNumberScheduled: 3, numberReady: 1, numberAvailable: 1, numberUnavailable: 2, updatedNumberScheduled: 0, observedGeneration: 1 }, 'unlabelled pods are not updated')
+})
+
+t.test('plan: a template change rolls one node at a time once every node has its pod', async (t) => {
+  const nodes = [node('n1'), node('n2')]
+  const labelled = (p: Pod, hash: string): Pod => ({ ...p, metadata: { ...p.metadata, labels: { 'controller-revision-hash': hash } } })
+  const cur = planDaemonSet(ds, nodes, [], Date.UTC(2026, 0, 1)).hash
+  const pods = [labelled(pod('a', 'n1'), cur), labelled(pod('b', 'n2'), cur)]
+  const steady = planDaemonSet(ds, nodes, pods, Date.UTC(2026, 0, 1))
+  t.same(steady.remove, [], 'current pods stay')
+  t.equal(steady.status.updatedNumberScheduled, 2)
+  const changed: DaemonSet = { ...ds, metadata: { ...ds.metadata, generation: 2 }, spec: { ...ds.spec, template: { ...ds.spec.template, metadata: { labels: { app: 'agent', v: '2' } } } } }
+  const rolling = planDaemonSet(changed, nodes, pods, Date.UTC(2026, 0, 1))
+  t.not(rolling.hash, cur)
+  t.same(rolling.remove.map((p) => p.metadata.name), ['a'], 'maxUnavailable 1: one node first')
+  t.match(rolling.status, { updatedNumberScheduled: 0, observedGeneration: 2 })
+  const uncovered = planDaemonSet(changed, [...nodes, node('n3')], pods, Date.UTC(2026, 0, 1))
+  t.same(uncovered.remove, [], 'no replacement while a node still waits for its first pod')
 })

@@ -25,3 +25,36 @@ t.test('a DaemonSet runs one pod on every eligible node, including one that join
   t.same(pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms, [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-4'] }] }])
   t.ok(pod.spec.tolerations?.some((x) => x.key === 'node.kubernetes.io/unreachable'), 'daemon tolerations added')
 })
+
+t.test('a template change rolls the DaemonSet node by node (maxUnavailable 1) until kubectl rollout status would succeed', async (t) => {
+  const c = await startCluster(t, { nodes: 3, controllers: ['daemonset'] })
+  const pods = await c.watch<Pod>('pods', 'kube-system')
+  const dss = await c.watch<DaemonSet>('daemonsets', 'kube-system')
+  const spec = (v: string): DaemonSet['spec'] => ({
+    selector: { matchLabels: { app: 'roll' } },
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+    template: { metadata: { labels: { app: 'roll' } }, spec: { containers: [{ name: 'a', image: 'kplab/echo', env: [{ name: 'V', value: v }] }] } },
+  })
+  await c.client.create(res('daemonsets'), { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'roll', namespace: 'kube-system' }, spec: spec('1') } as DaemonSet)
+  // What `kubectl rollout status ds/roll` waits for (upstream DaemonSetStatusViewer).
+  const rolledOut = (d: DaemonSet | undefined): DaemonSet | undefined => {
+    const s = d?.status
+    return s && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) && s.desiredNumberScheduled === 3 && s.updatedNumberScheduled === 3 && s.numberAvailable === 3 ? d : undefined
+  }
+  const first = await waitFor(dss, (ds) => rolledOut(ds.find((d) => d.metadata.name === 'roll')), 'first rollout')
+  const hash1 = pods.cache.list()[0]!.metadata.labels?.['controller-revision-hash']
+  t.ok(hash1, 'pods carry controller-revision-hash')
+  const readyNodes = (): number => new Set(pods.cache.list().filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).map((p) => p.spec.nodeName)).size
+  let minReady = Infinity
+  const track = (): void => {
+    minReady = Math.min(minReady, readyNodes())
+  }
+  pods.on('event', track)
+  await c.client.update(res('daemonsets'), { ...first, spec: spec('2') })
+  const done = await waitFor(dss, (ds) => rolledOut(ds.find((d) => d.metadata.name === 'roll' && (d.metadata.generation ?? 0) >= 2)), 'second rollout')
+  await waitFor(pods, (ps) => ps.length === 3 && ps.every((p) => p.metadata.labels?.['controller-revision-hash'] !== hash1) && ps, 'old pods gone')
+  pods.off('event', track)
+  t.ok(minReady >= 2, `never more than one node without a ready daemon (min ready nodes ${minReady})`)
+  t.equal(new Set(pods.cache.list().map((p) => p.metadata.labels?.['controller-revision-hash'])).size, 1, 'one revision left')
+  t.equal(done.status?.observedGeneration, done.metadata.generation)
+})

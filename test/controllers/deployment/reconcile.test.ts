@@ -63,3 +63,18 @@ t.test('status conditions keep their transition time while unchanged', async (t)
   const second = calculateStatus(d2, rs, [rs], NOW + 60_000, false)
   t.same(second.conditions, first.conditions)
 })
+
+t.test("the new ReplicaSet follows the Deployment's minReadySeconds", async (t) => {
+  const rs = withStatus(newReplicaSetFor(dep(), 3, 1), 3)
+  t.same(planDeployment(dep(), [rs], NOW).updates, [], 'in step: nothing to do')
+  const plan = planDeployment(dep('v1', 3, { minReadySeconds: 10 }), [rs], NOW)
+  t.same(plan.updates, [{ name: rs.metadata.name, minReadySeconds: 10 }])
+})
+
+t.test('a paused Deployment neither creates nor scales, and reports DeploymentPaused', async (t) => {
+  const old = withStatus(newReplicaSetFor(dep('v1'), 3, 1), 3)
+  const plan = planDeployment(dep('v2', 3, { paused: true }), [old], NOW)
+  t.equal(plan.create, undefined)
+  t.same(plan.updates, [])
+  t.match(plan.status.conditions, [{ type: 'Available' }, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused' }])
+})
