@@ -1,56 +1,59 @@
-import type { EndpointState } from './endpoint-set.js'
-
 /**
- * A binary min-heap of endpoints that knows each endpoint's position (`heapPos`), so a changed key
- * is re-sorted in O(log n) without a search. `less` must be a strict total order.
+ * A binary min-heap of endpoint positions that records each one's place in a caller-owned
+ * `heapPos` column, so a changed key is re-sorted in O(log n) without a search. `less` must be a
+ * strict total order over positions.
  */
 export class EndpointHeap {
-  private items: EndpointState[] = []
+  private items: Int32Array = new Int32Array(0)
+  private heapPos: Int32Array = new Int32Array(0)
 
-  constructor(private readonly less: (a: EndpointState, b: EndpointState) => boolean) {}
+  constructor(private readonly less: (a: number, b: number) => boolean) {}
 
-  /** Replaces the contents with `states` (O(n)). */
-  reset(states: readonly EndpointState[]): void {
-    for (const s of this.items) s.heapPos = -1
-    this.items = states.slice()
-    this.items.forEach((s, i) => (s.heapPos = i))
-    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i)
+  /** Replaces the contents with `positions` (O(size)); `heapPos` is the column to record places in (every entry is overwritten). */
+  reset(positions: ArrayLike<number>, heapPos: Int32Array): void {
+    this.heapPos = heapPos
+    heapPos.fill(-1)
+    const items = (this.items = Int32Array.from(positions))
+    for (let i = 0; i < items.length; i++) heapPos[items[i]!] = i
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i)
   }
 
-  /** The least endpoint, or undefined when empty. */
-  top(): EndpointState | undefined {
-    return this.items[0]
+  /** The least position, or -1 when empty. */
+  top(): number {
+    return this.items.length > 0 ? this.items[0]! : -1
   }
 
   get size(): number {
     return this.items.length
   }
 
-  /** Restores order after `s`'s key changed; ignores endpoints not in this heap. */
-  fix(s: EndpointState): void {
-    const i = s.heapPos
-    if (i < 0 || this.items[i] !== s) return
-    if (i > 0 && this.less(s, this.items[(i - 1) >> 1]!)) this.up(i)
+  /** Restores order after the key of position `p` changed; ignores positions not in this heap. */
+  fix(p: number): void {
+    const i = p < this.heapPos.length ? this.heapPos[p]! : -1
+    if (i < 0 || this.items[i] !== p) return
+    if (i > 0 && this.less(p, this.items[(i - 1) >> 1]!)) this.up(i)
     else this.down(i)
   }
 
   private up(i: number): void {
     const items = this.items
+    const pos = this.heapPos
     const s = items[i]!
     while (i > 0) {
       const p = (i - 1) >> 1
       const parent = items[p]!
       if (!this.less(s, parent)) break
       items[i] = parent
-      parent.heapPos = i
+      pos[parent] = i
       i = p
     }
     items[i] = s
-    s.heapPos = i
+    pos[s] = i
   }
 
   private down(i: number): void {
     const items = this.items
+    const pos = this.heapPos
     const n = items.length
     const s = items[i]!
     for (;;) {
@@ -61,10 +64,10 @@ export class EndpointHeap {
       const child = items[c]!
       if (!this.less(child, s)) break
       items[i] = child
-      child.heapPos = i
+      pos[child] = i
       i = c
     }
     items[i] = s
-    s.heapPos = i
+    pos[s] = i
   }
 }

@@ -1,10 +1,10 @@
 // A consistent-hash ring (Karger et al.; ketama): each endpoint owns points on a 32-bit circle and a
 // key goes to the first point at or after its hash. Removing one of N endpoints moves only the keys
 // that endpoint owned (≈ 1/N); every other key keeps its endpoint.
-import type { EndpointState } from './endpoint-set.js'
+import type { EndpointSet } from './endpoint-set.js'
 import { hashString } from './hash.js'
 
-/** A built ring: point hashes in ascending order and the pickable index owning each. */
+/** A built ring: point hashes in ascending order and the position of the endpoint owning each. */
 export interface HashRing {
   points: Uint32Array
   owners: Int32Array
@@ -14,15 +14,16 @@ export interface HashRing {
 export const MAX_RING_POINTS_PER_ENDPOINT = 1_000_000
 
 /**
- * Builds a ring giving each endpoint `pointsFor(weight)` points (at least 1, at most
+ * Builds a ring over the pickable endpoints, giving each `pointsFor(weight)` points (at least 1, at most
  * MAX_RING_POINTS_PER_ENDPOINT), placed by hashing `id-i`: the id, not the position, so a ring is
  * the same in every process and an endpoint's points do not move when others come or go.
  */
-export function buildRing(endpoints: readonly EndpointState[], pointsFor: (weight: number) => number): HashRing {
+export function buildRing(endpoints: EndpointSet, pointsFor: (weight: number) => number): HashRing {
   const pairs: [number, number][] = []
-  for (const s of endpoints) {
-    const count = Math.min(MAX_RING_POINTS_PER_ENDPOINT, Math.max(1, Math.round(pointsFor(s.weight))))
-    for (let i = 0; i < count; i++) pairs.push([hashString(`${s.id}-${i}`), s.index])
+  for (const p of endpoints.pickable) {
+    const id = endpoints.ids.list[p]!
+    const count = Math.min(MAX_RING_POINTS_PER_ENDPOINT, Math.max(1, Math.round(pointsFor(endpoints.weight[p]!))))
+    for (let i = 0; i < count; i++) pairs.push([hashString(`${id}-${i}`), p])
   }
   // Equal hashes (rare) order by owner so the ring does not depend on insertion order.
   pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1])
@@ -35,7 +36,7 @@ export function buildRing(endpoints: readonly EndpointState[], pointsFor: (weigh
   return { points, owners }
 }
 
-/** The pickable index owning `hash`: the first point ≥ hash, wrapping to the start (binary search, O(log points)). */
+/** The position owning `hash`: the first point ≥ hash, wrapping to the start (binary search, O(log points)). */
 export function ringLookup(ring: HashRing, hash: number): number {
   const pts = ring.points
   let lo = 0

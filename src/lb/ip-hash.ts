@@ -24,12 +24,12 @@ export class IpHashBalancer extends BaseBalancer {
   }
 
   // upstream: nginx src/http/modules/ngx_http_upstream_hash_module.c (ngx_http_upstream_get_chash_peer)
-  pick(ctx?: PickContext): string | undefined {
+  pickIndex(ctx?: PickContext): number {
     const eps = this.endpoints.pickable
-    if (eps.length === 0) return undefined
+    if (eps.length === 0) return -1
     const ip = ctx?.clientIP
-    if (ip === undefined || ip === '') return eps[this.rr++ % eps.length]!.id
-    return eps[ringLookup(this.ring, hashString(ip, 0, this.keyEnd(ip)))]!.id
+    if (ip === undefined || ip === '') return eps[this.rr++ % eps.length]!
+    return ringLookup(this.ring, hashString(ip, 0, this.keyEnd(ip)))
   }
 
   /** Where the hashed part of the address ends: the whole address, or the first octets of an IPv4 one. */
@@ -42,7 +42,7 @@ export class IpHashBalancer extends BaseBalancer {
 
   protected override rebuild(): void {
     // Absolute, not normalised, point counts: an endpoint's points never depend on the others'.
-    this.ring = buildRing(this.endpoints.pickable, (w) => this.pointsPerWeight * w)
+    this.ring = buildRing(this.endpoints, (w) => this.pointsPerWeight * w)
   }
 }
 

@@ -1,7 +1,6 @@
 import type { AlgorithmInfo, PickContext } from './balancer.js'
 import { BaseBalancer } from './base-balancer.js'
 import { EndpointHeap } from './endpoint-heap.js'
-import type { EndpointState } from './endpoint-set.js'
 
 /**
  * Weighted least-connection, as nginx's `least_conn`: the endpoint with the fewest active per unit
@@ -13,37 +12,45 @@ import type { EndpointState } from './endpoint-set.js'
  */
 export class LeastConnectionBalancer extends BaseBalancer {
   readonly algorithm = 'least-connection'
-  private readonly heap = new EndpointHeap(lessLoaded)
+  private readonly heap = new EndpointHeap((a, b) => this.lessLoaded(a, b))
   /** Pass of the most recent pick: where an endpoint joining the rotation starts, so it gets no burst. */
   private virtualTime = 0
 
+  constructor() {
+    super(['lastPick', 'heapPos'])
+  }
+
   // upstream: nginx src/http/modules/ngx_http_upstream_least_conn_module.c (ngx_http_upstream_get_least_conn_peer)
-  pick(_ctx?: PickContext): string | undefined {
+  pickIndex(_ctx?: PickContext): number {
     const best = this.heap.top()
-    if (!best) return undefined
-    this.virtualTime = best.lastPick
-    best.lastPick += 1 / best.weight
+    if (best < 0) return -1
+    const e = this.endpoints
+    this.virtualTime = e.lastPick[best]!
+    e.lastPick[best]! += 1 / e.weight[best]!
     this.heap.fix(best)
-    return best.id
+    return best
   }
 
   protected override rebuild(): void {
-    for (const s of this.endpoints.pickable) if (s.heapPos === -1 && s.lastPick < this.virtualTime) s.lastPick = this.virtualTime
-    this.heap.reset(this.endpoints.pickable)
+    const e = this.endpoints
+    // heapPos still says who was in the rotation before this update (the columns moved with their ids).
+    for (const p of e.pickable) if (e.heapPos[p] === -1 && e.lastPick[p]! < this.virtualTime) e.lastPick[p] = this.virtualTime
+    this.heap.reset(e.pickable, e.heapPos)
   }
 
-  protected override activeChanged(s: EndpointState): void {
-    this.heap.fix(s)
+  protected override activeChanged(p: number): void {
+    this.heap.fix(p)
   }
-}
 
-/** Load order: active / weight by cross-multiplication (exact for integer weights), then pass, then list order. */
-function lessLoaded(a: EndpointState, b: EndpointState): boolean {
-  const la = a.active * b.weight
-  const lb = b.active * a.weight
-  if (la !== lb) return la < lb
-  if (a.lastPick !== b.lastPick) return a.lastPick < b.lastPick
-  return a.index < b.index
+  /** Load order: active / weight by cross-multiplication (exact for integer weights), then pass, then list order. */
+  private lessLoaded(a: number, b: number): boolean {
+    const e = this.endpoints
+    const la = e.active[a]! * e.weight[b]!
+    const lb = e.active[b]! * e.weight[a]!
+    if (la !== lb) return la < lb
+    if (e.lastPick[a] !== e.lastPick[b]) return e.lastPick[a]! < e.lastPick[b]!
+    return a < b
+  }
 }
 
 /** Registry entry for least-connection. */

@@ -3,7 +3,6 @@ import type { Rng } from '../base/rng.js'
 import type { AlgorithmInfo, Outcome, PickContext } from './balancer.js'
 import { BaseBalancer } from './base-balancer.js'
 import { bestOfChoices } from './choices.js'
-import type { EndpointState } from './endpoint-set.js'
 import { num } from './params.js'
 import { WeightedSampler } from './weighted-sampler.js'
 
@@ -20,9 +19,11 @@ export class LeastTimeBalancer extends BaseBalancer {
   readonly algorithm = 'least-time'
   private readonly sampler = new WeightedSampler()
   private scratch = new Int32Array(0)
-  private readonly cost = (s: EndpointState): number => {
-    const rtt = Number.isNaN(s.ewma) ? this.defaultRttMs : s.ewma
-    return (rtt * (s.active + 1)) / s.weight
+  private readonly cost = (p: number): number => {
+    const e = this.endpoints
+    const ewma = e.ewma[p]!
+    const rtt = Number.isNaN(ewma) ? this.defaultRttMs : ewma
+    return (rtt * (e.active[p]! + 1)) / e.weight[p]!
   }
 
   constructor(
@@ -32,34 +33,36 @@ export class LeastTimeBalancer extends BaseBalancer {
     private readonly decayMs: number,
     private readonly defaultRttMs: number,
   ) {
-    super()
+    super(['ewma'])
   }
 
-  pick(_ctx?: PickContext): string | undefined {
-    return bestOfChoices(this.endpoints.pickable, this.choices, this.sampler, this.rng, this.scratch, this.cost)?.id
+  pickIndex(_ctx?: PickContext): number {
+    return bestOfChoices(this.endpoints.pickable, this.choices, this.sampler, this.rng, this.scratch, this.cost)
   }
 
   /** The current latency estimate of `id` in ms, or undefined before its first sample. */
   estimate(id: string): number | undefined {
-    const s = this.endpoints.get(id)
-    return s === undefined || Number.isNaN(s.ewma) ? undefined : s.ewma
+    const p = this.endpoints.indexOf(id)
+    return p < 0 || Number.isNaN(this.endpoints.ewma[p]!) ? undefined : this.endpoints.ewma[p]
   }
 
   // upstream: finagle finagle-core/src/main/scala/com/twitter/finagle/loadbalancer/PeakEwma.scala (Cost.observe)
-  protected override finished(s: EndpointState, outcome: Outcome): void {
+  protected override finished(p: number, outcome: Outcome): void {
+    const e = this.endpoints
     const now = this.clock.now()
     const rtt = Math.max(0, outcome.durationMs)
-    if (Number.isNaN(s.ewma) || rtt > s.ewma) {
-      s.ewma = rtt
+    const ewma = e.ewma[p]!
+    if (Number.isNaN(ewma) || rtt > ewma) {
+      e.ewma[p] = rtt
     } else {
-      const w = Math.exp(-Math.max(0, now - s.ewmaStamp) / this.decayMs)
-      s.ewma = s.ewma * w + rtt * (1 - w)
+      const w = Math.exp(-Math.max(0, now - e.ewmaStamp[p]!) / this.decayMs)
+      e.ewma[p] = ewma * w + rtt * (1 - w)
     }
-    s.ewmaStamp = now
+    e.ewmaStamp[p] = now
   }
 
   protected override rebuild(): void {
-    this.sampler.reset(this.endpoints.pickable, this.endpoints.uniform)
+    this.sampler.reset(this.endpoints.pickable, this.endpoints.weight, this.endpoints.uniform)
     // Sized to the draws a pick can make, so a huge `choices` costs nothing when it means a full scan.
     const need = Math.min(this.choices, this.endpoints.pickable.length)
     if (this.scratch.length < need) this.scratch = new Int32Array(need)

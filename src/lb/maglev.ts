@@ -93,12 +93,12 @@ export class MaglevBalancer extends BaseBalancer {
     super()
   }
 
-  pick(ctx?: PickContext): string | undefined {
+  pickIndex(ctx?: PickContext): number {
     const eps = this.endpoints.pickable
-    if (eps.length === 0) return undefined
+    if (eps.length === 0) return -1
     const key = keyOf(ctx)
-    if (key === undefined || key === '') return eps[this.rr++ % eps.length]!.id
-    return eps[this.table[hashString(key) % this.table.length]!]!.id
+    if (key === undefined || key === '') return eps[this.rr++ % eps.length]!
+    return eps[this.table[hashString(key) % this.table.length]!]!
   }
 
   /** The current lookup table as pickable indices (for tests and the simulator). */
@@ -107,17 +107,18 @@ export class MaglevBalancer extends BaseBalancer {
   }
 
   protected override rebuild(): void {
-    const eps = this.endpoints.pickable
+    const e = this.endpoints
+    const eps = e.pickable
     if (eps.length === 0) {
       this.table = new Int32Array(0)
       return
     }
     const size = maglevTableSize(this.tableSize, eps.length)
     // Offsets and skips come from the id, so every proxy builds the same table for the same set.
-    const entries = eps.map((s) => ({
-      offset: hashString(s.id, 0x9e3779b9) % size,
-      skip: (hashString(s.id, 0x85ebca6b) % (size - 1)) + 1,
-      weight: s.weight,
+    const entries = Array.from(eps, (p) => ({
+      offset: hashString(e.ids.list[p]!, 0x9e3779b9) % size,
+      skip: (hashString(e.ids.list[p]!, 0x85ebca6b) % (size - 1)) + 1,
+      weight: e.weight[p]!,
     }))
     this.table = buildMaglevTable(entries, size)
   }

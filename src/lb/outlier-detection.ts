@@ -1,5 +1,6 @@
 import type { Clock } from '../base/clock.js'
-import type { Balancer, EndpointSnapshot, EndpointSpec, Outcome, PickContext } from './balancer.js'
+import type { Balancer, EndpointList, EndpointSnapshot, EndpointSpec, Outcome, PickContext } from './balancer.js'
+import { toSpecs } from './endpoint-set.js'
 
 /** Settings of passive outlier ejection. */
 export interface OutlierDetectionOptions {
@@ -40,8 +41,23 @@ export class OutlierDetectionBalancer implements Balancer {
     return this.inner.pick(ctx)
   }
 
+  pickIndex(ctx?: PickContext): number {
+    if (this.ejectedUntil.size > 0 && this.clock.now() >= this.nextReturn) this.readmit(this.clock.now())
+    return this.inner.pickIndex(ctx)
+  }
+
   onStart(id: string): void {
     this.inner.onStart(id)
+  }
+
+  onStartIndex(index: number): void {
+    this.inner.onStartIndex(index)
+  }
+
+  onFinishIndex(index: number, outcome: Outcome): void {
+    const spec = this.specs[index]
+    if (spec === undefined) return
+    this.onFinish(spec.id, outcome)
   }
 
   // upstream: envoy source/common/upstream/outlier_detection_impl.cc (consecutive 5xx → ejectHost)
@@ -69,7 +85,9 @@ export class OutlierDetectionBalancer implements Balancer {
     return new Map(this.ejectedUntil)
   }
 
-  update(endpoints: readonly EndpointSpec[]): void {
+  // Positions pass through unchanged: the inner balancer always gets the caller's list, in its order.
+  update(list: EndpointList): void {
+    const endpoints = toSpecs(list)
     this.specs = endpoints.slice()
     const ids = new Set(endpoints.map((e) => e.id))
     for (const id of this.failures.keys()) if (!ids.has(id)) this.failures.delete(id)

@@ -21,16 +21,16 @@ export class RingHashBalancer extends BaseBalancer {
   }
 
   // upstream: envoy source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc (chooseHost)
-  pick(ctx?: PickContext): string | undefined {
+  pickIndex(ctx?: PickContext): number {
     const eps = this.endpoints.pickable
-    if (eps.length === 0) return undefined
+    if (eps.length === 0) return -1
     const key = keyOf(ctx)
-    if (key === undefined || key === '') return eps[this.rr++ % eps.length]!.id
-    return eps[ringLookup(this.ring, hashString(key))]!.id
+    if (key === undefined || key === '') return eps[this.rr++ % eps.length]!
+    return ringLookup(this.ring, hashString(key))
   }
 
   protected override rebuild(): void {
-    this.ring = buildRing(this.endpoints.pickable, (w) => this.pointsPerWeight * w)
+    this.ring = buildRing(this.endpoints, (w) => this.pointsPerWeight * w)
   }
 }
 

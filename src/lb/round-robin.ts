@@ -13,22 +13,29 @@ import { BaseBalancer } from './base-balancer.js'
 export class RoundRobinBalancer extends BaseBalancer {
   readonly algorithm = 'round-robin'
 
+  constructor() {
+    super(['current'])
+  }
+
   // upstream: nginx src/http/ngx_http_upstream_round_robin.c (ngx_http_upstream_get_peer)
-  pick(_ctx?: PickContext): string | undefined {
-    const eps = this.endpoints.pickable
+  pickIndex(_ctx?: PickContext): number {
+    const e = this.endpoints
+    const eps = e.pickable
     const n = eps.length
-    if (n === 0) return undefined
-    if (n === 1) return eps[0]!.id
+    if (n === 0) return -1
+    if (n === 1) return eps[0]!
+    const current = e.current
+    const weight = e.weight
     let best = eps[0]!
-    best.current += best.weight
+    current[best]! += weight[best]!
     for (let i = 1; i < n; i++) {
-      const s = eps[i]!
-      s.current += s.weight
+      const p = eps[i]!
+      current[p]! += weight[p]!
       // Strictly greater: on a tie the earlier endpoint wins, as nginx.
-      if (s.current > best.current) best = s
+      if (current[p]! > current[best]!) best = p
     }
-    best.current -= this.endpoints.totalWeight
-    return best.id
+    current[best]! -= e.totalWeight
+    return best
   }
 }
 

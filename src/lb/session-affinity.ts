@@ -1,5 +1,6 @@
 import type { Clock } from '../base/clock.js'
-import type { Balancer, EndpointSnapshot, EndpointSpec, Outcome, PickContext } from './balancer.js'
+import type { Balancer, EndpointList, EndpointSnapshot, Outcome, PickContext } from './balancer.js'
+import { toSpecs } from './endpoint-set.js'
 
 /** One client's binding: the endpoint and when the client last used it (clock ms). */
 interface AffinityEntry {
@@ -18,6 +19,8 @@ export class SessionAffinityBalancer implements Balancer {
   private readonly table = new Map<string, AffinityEntry>()
   private readonly timeoutMs: number
   private nextSweep = 0
+  /** Position of each id in the last update, for pickIndex. */
+  private positions = new Map<string, number>()
 
   constructor(
     private readonly inner: Balancer,
@@ -53,6 +56,13 @@ export class SessionAffinityBalancer implements Balancer {
     return id
   }
 
+  pickIndex(ctx?: PickContext): number {
+    const ip = ctx?.clientIP
+    if (ip === undefined || ip === '') return this.inner.pickIndex(ctx)
+    const id = this.pick(ctx)
+    return id === undefined ? -1 : (this.positions.get(id) ?? -1)
+  }
+
   /** The endpoint `clientIP` is bound to now, or undefined (for stats and tests). */
   boundTo(clientIP: string): string | undefined {
     const entry = this.table.get(clientIP)
@@ -68,14 +78,22 @@ export class SessionAffinityBalancer implements Balancer {
     this.inner.onStart(id)
   }
 
+  onStartIndex(index: number): void {
+    this.inner.onStartIndex(index)
+  }
+
   onFinish(id: string, outcome: Outcome): void {
     this.inner.onFinish(id, outcome)
   }
 
-  update(endpoints: readonly EndpointSpec[]): void {
-    this.inner.update(endpoints)
-    const ids = new Set(endpoints.map((e) => e.id))
-    for (const [ip, entry] of this.table) if (!ids.has(entry.id)) this.table.delete(ip)
+  onFinishIndex(index: number, outcome: Outcome): void {
+    this.inner.onFinishIndex(index, outcome)
+  }
+
+  update(list: EndpointList): void {
+    this.inner.update(list)
+    this.positions = new Map(toSpecs(list).map((e, i) => [e.id, i]))
+    for (const [ip, entry] of this.table) if (!this.positions.has(entry.id)) this.table.delete(ip)
   }
 
   available(id: string): boolean {

@@ -1,5 +1,6 @@
 import type { Clock } from '../base/clock.js'
-import type { Balancer, EndpointSnapshot, EndpointSpec, Outcome, PickContext } from './balancer.js'
+import type { Balancer, EndpointList, EndpointSnapshot, EndpointSpec, Outcome, PickContext } from './balancer.js'
+import { toSpecs } from './endpoint-set.js'
 
 /** Settings of the slow-start ramp (Envoy's names). */
 export interface SlowStartOptions {
@@ -54,15 +55,33 @@ export class SlowStartBalancer implements Balancer {
     return this.inner.pick(ctx)
   }
 
+  pickIndex(ctx?: PickContext): number {
+    if (this.since.size > 0) {
+      const now = this.clock.now()
+      if (now >= this.nextRecompute) this.push(now)
+    }
+    return this.inner.pickIndex(ctx)
+  }
+
   onStart(id: string): void {
     this.inner.onStart(id)
+  }
+
+  onStartIndex(index: number): void {
+    this.inner.onStartIndex(index)
   }
 
   onFinish(id: string, outcome: Outcome): void {
     this.inner.onFinish(id, outcome)
   }
 
-  update(endpoints: readonly EndpointSpec[]): void {
+  onFinishIndex(index: number, outcome: Outcome): void {
+    this.inner.onFinishIndex(index, outcome)
+  }
+
+  // Positions pass through unchanged: the inner balancer always gets the caller's list, in its order.
+  update(list: EndpointList): void {
+    const endpoints = toSpecs(list)
     const now = this.clock.now()
     const ready = new Set<string>()
     for (const e of endpoints) if (e.ready !== false && (e.weight ?? 1) > 0) ready.add(e.id)

@@ -1,5 +1,4 @@
 import type { Rng } from '../base/rng.js'
-import type { EndpointState } from './endpoint-set.js'
 
 /**
  * Draws a pickable index with probability proportional to weight: O(1) when weights are equal,
@@ -10,16 +9,18 @@ export class WeightedSampler {
   private n = 0
   private uniform = true
 
-  /** Rebuilds for a new pickable list. */
-  reset(pickable: readonly EndpointState[], uniform: boolean): void {
+  /** Rebuilds for a new pickable list: `pickable` holds positions into `weight`. */
+  reset(pickable: ArrayLike<number>, weight: ArrayLike<number>, uniform: boolean): void {
     this.n = pickable.length
     this.uniform = uniform
-    this.cumulative = new Float64Array(this.n)
+    // Equal weights never read the cumulative table, so a million uniform endpoints build nothing.
+    this.cumulative = new Float64Array(uniform ? 0 : this.n)
+    if (uniform) return
     let sum = 0
-    pickable.forEach((s, i) => {
-      sum += s.weight
+    for (let i = 0; i < this.n; i++) {
+      sum += weight[pickable[i]!]!
       this.cumulative[i] = sum
-    })
+    }
   }
 
   /** A random index in [0, n); undefined behaviour when n is 0 (callers check). */

@@ -1,9 +1,11 @@
 // The hot half of the discrete-event engine: requests and connections live in pools of typed arrays
 // indexed by integer (no object per request), events in a typed-array heap, response times in a
 // fixed-size histogram, so memory follows the requests in flight, not the run's length.
-import { seededRng } from '../base/rng.js'
+import { fastRng } from '../base/rng.js'
 import type { Balancer, Outcome, PickContext } from '../lb/balancer.js'
+import type { EndpointIds } from '../lb/endpoint-set.js'
 import { createBalancer, findAlgorithm } from '../lb/registry.js'
+import { backendColumns, type BackendEventAt } from './backend-columns.js'
 import { makeSampler, type Sampler } from './distributions.js'
 import { EventHeap } from './event-heap.js'
 import { LogHistogram } from './histogram.js'
@@ -42,7 +44,7 @@ export interface RunOptions {
 
 /** Builds the balancer an algorithm spec names, over the simulated clock and a seeded rng. */
 export function buildBalancer(spec: AlgorithmSpec, seed: number, clock: SimClock): Balancer {
-  const rng = seededRng(`${seed}/lb`)
+  const rng = fastRng(`${seed}/lb`)
   if (spec.name === 'iptables') return new IptablesCascadeBalancer(rng)
   return createBalancer(spec.name, spec.params, { rng, clock })
 }
@@ -69,8 +71,14 @@ export abstract class EngineCore {
 
   // Backends.
   protected readonly nb: number
-  protected readonly ids: string[]
-  protected readonly index = new Map<string, number>()
+  protected readonly ids: EndpointIds
+  /** Backend weights, by backend index (the balancer's endpoint positions are backend indices). */
+  protected readonly weights: Float64Array
+  /** Whether requests are kept in slots: not when service is infinite and no backend fails, as nothing ever reads them. */
+  protected readonly keepRequests: boolean
+  /** Requests issued in total, and per connection (copied out of the scenario for the hot loop). */
+  protected readonly requests: number
+  protected readonly perConnection: number
   protected readonly load: Int32Array
   protected readonly busy: Int32Array
   protected readonly capacity: Float64Array
@@ -81,7 +89,7 @@ export abstract class EngineCore {
   protected readonly qHead: Int32Array
   protected readonly qTail: Int32Array
   protected readonly assigned: Float64Array
-  protected readonly events: { backend: number; at: number; type: 'down' | 'up' | 'slow'; speed: number }[]
+  protected readonly events: readonly BackendEventAt[]
 
   protected readonly req = new RequestPool()
   protected readonly conn = new ConnectionPool()
@@ -104,6 +112,8 @@ export abstract class EngineCore {
   protected maxLoad = 0
   protected loadArea = 0
   protected traceNext = 0
+  /** Time of the pending Poisson arrival, kept out of the heap (Infinity when none). */
+  protected nextArrival = Infinity
 
   // Load-over-time samples.
   protected readonly sampleEvery: number
@@ -121,24 +131,32 @@ export abstract class EngineCore {
     this.perRequest = spec.unit === 'request'
     this.closed = w.arrivals.type === 'closed'
     this.infinite = w.service.distribution === 'infinite'
-    this.service = makeSampler(w.service, seededRng(`${seed}/service`))
-    this.think = makeSampler(w.arrivals.type === 'closed' ? w.arrivals.think : { distribution: 'fixed', value: 1 }, seededRng(`${seed}/think`))
-    this.arrivalRng = seededRng(`${seed}/arrivals`)
-    this.clientRng = seededRng(`${seed}/clients`)
-    this.needsClient = spec.params.sessionAffinity !== undefined || (findAlgorithm(spec.name)?.hashed ?? false) || scenario.backends.some((b) => b.events.length > 0)
+    this.service = makeSampler(w.service, fastRng(`${seed}/service`))
+    this.think = makeSampler(w.arrivals.type === 'closed' ? w.arrivals.think : { distribution: 'fixed', value: 1 }, fastRng(`${seed}/think`))
+    this.arrivalRng = fastRng(`${seed}/arrivals`)
+    this.clientRng = fastRng(`${seed}/clients`)
     const nb = (this.nb = scenario.backends.length)
-    this.ids = scenario.backends.map((b) => b.name)
-    this.ids.forEach((id, i) => this.index.set(id, i))
+    const cols = backendColumns(scenario)
+    this.events = cols.events
+    this.needsClient = spec.params.sessionAffinity !== undefined || (findAlgorithm(spec.name)?.hashed ?? false) || this.events.length > 0
+    this.keepRequests = !this.infinite || this.events.length > 0
+    // Per-backend queue state only when requests are kept (not for balls into bins, where a
+    // million backends would otherwise cost five unused arrays per run).
+    const nq = this.keepRequests ? nb : 0
+    this.ids = cols.ids
+    this.weights = cols.weights
+    this.requests = w.requests
+    this.perConnection = w.requestsPerConnection
     this.load = new Int32Array(nb)
-    this.busy = new Int32Array(nb)
-    this.capacity = Float64Array.from(scenario.backends, (b) => b.capacity)
-    this.speed = Float64Array.from(scenario.backends, (b) => b.speed)
+    this.busy = new Int32Array(nq)
+    this.capacity = cols.capacity
+    // Copied: slow events change a run's speeds.
+    this.speed = this.keepRequests ? cols.speed.slice() : cols.speed
     this.up = new Uint8Array(nb).fill(1)
     this.listed = new Uint8Array(nb)
-    this.qHead = new Int32Array(nb).fill(-1)
-    this.qTail = new Int32Array(nb).fill(-1)
-    this.assigned = new Float64Array(nb)
-    this.events = scenario.backends.flatMap((b, i) => b.events.map((e) => ({ backend: i, ...e })))
+    this.qHead = new Int32Array(nq).fill(-1)
+    this.qTail = new Int32Array(nq).fill(-1)
+    this.assigned = new Float64Array(nq)
     this.contexts = w.clients.map((ip) => ({ clientIP: ip }))
     this.lastBackend = new Int32Array(w.clients.length).fill(-1)
     this.lastEpoch = new Int32Array(w.clients.length)
@@ -161,9 +179,19 @@ export abstract class EngineCore {
       this.scheduleArrival()
     }
     const heap = this.heap
-    while (heap.size > 0) {
-      if (this.work === 0 && this.reserved === w.requests) break
+    const requests = this.requests
+    while (heap.size > 0 || this.nextArrival !== Infinity) {
+      if (this.work === 0 && this.reserved === requests) break
       const t = heap.peekTime()
+      // The pending Poisson arrival waits beside the heap, not in it: one push and pop fewer per
+      // request. Times are continuous, so it never ties with an event in the heap in practice; on an
+      // exact tie the heap goes first.
+      if (this.nextArrival < t) {
+        this.advance(this.nextArrival)
+        this.nextArrival = Infinity
+        this.arrive()
+        continue
+      }
       const payload = heap.pop()
       this.advance(t)
       const kind = payload & 7
@@ -192,11 +220,12 @@ export abstract class EngineCore {
 
   protected scheduleArrival(): void {
     const a = this.scenario.workload.arrivals
-    if (this.reserved >= this.scenario.workload.requests) return
+    if (this.reserved >= this.requests) return
     if (a.type === 'poisson') {
       // Connections arrive so that requests arrive at `rate` per backend per time unit.
-      const rate = (a.rate * this.nb) / this.scenario.workload.requestsPerConnection
-      this.schedule(this.now - Math.log(1 - this.arrivalRng()) / rate, ARRIVAL)
+      const rate = (a.rate * this.nb) / this.perConnection
+      this.nextArrival = this.now - Math.log(1 - this.arrivalRng()) / rate
+      this.work++
     } else if (a.type === 'trace' && this.traceNext < a.times.length) {
       this.schedule(a.times[this.traceNext]!, ARRIVAL)
     }
@@ -218,8 +247,7 @@ export abstract class EngineCore {
 
   /** Opens connection k: takes its requests from the budget, picks its backend if balancing per connection. */
   protected open(k: number): void {
-    const w = this.scenario.workload
-    const left = Math.min(w.requestsPerConnection, w.requests - this.reserved)
+    const left = Math.min(this.perConnection, this.requests - this.reserved)
     this.reserved += left
     const ci = this.conn
     ci.left[k] = left
@@ -228,7 +256,7 @@ export abstract class EngineCore {
     if (!this.perRequest) {
       const b = this.pick(ci.client[k]!)
       ci.backend[k] = b
-      if (b >= 0) this.balancer.onStart(this.ids[b]!)
+      if (b >= 0) this.balancer.onStartIndex(b)
     }
     this.next(k)
   }
@@ -239,17 +267,18 @@ export abstract class EngineCore {
     while (ci.left[k]! > 0) {
       const b = this.perRequest ? this.pick(ci.client[k]!) : ci.backend[k]!
       const serial = this.issued++
-      if ((serial & 0xffff) === 0 && this.opts.onProgress) this.opts.onProgress(serial, this.scenario.workload.requests)
+      if ((serial & 0xffff) === 0 && this.opts.onProgress) this.opts.onProgress(serial, this.requests)
       if (serial % this.sampleEvery === 0) this.sample()
       const demand = this.service()
-      if (b >= 0 && this.up[b] === 1) {
+      // Without backend events every backend stays up: no need to read (and miss the cache on) up[b].
+      if (b >= 0 && (this.keepRequests ? this.up[b] === 1 : true)) {
         this.accept(k, b, demand, serial)
         return
       }
       // No endpoint, or one that is down but still in the balancer's list: the request fails at once.
       this.failed++
       if (b >= 0 && this.perRequest) {
-        this.balancer.onStart(this.ids[b]!)
+        this.balancer.onStartIndex(b)
         this.finish(b, false, 0)
       }
       if (!this.perRequest) {
@@ -269,25 +298,31 @@ export abstract class EngineCore {
   }
 
   protected accept(k: number, b: number, demand: number, serial: number): void {
-    const r = this.req.alloc()
-    const rf = this.req
-    const ri = this.req
-    rf.arrive[r] = this.now
-    rf.demand[r] = demand
-    rf.serial[r] = serial
-    ri.backend[r] = b
-    ri.conn[r] = k
-    this.assigned[b]!++
-    if (this.perRequest) this.balancer.onStart(this.ids[b]!)
+    if (this.perRequest) this.balancer.onStartIndex(b)
     const l = ++this.load[b]!
     this.totalLoad++
     if (l > this.maxLoad) this.maxLoad = l
+    if (!this.keepRequests) {
+      // Balls into bins: the request stays forever and nothing will look at it again, so it needs
+      // no slot, and an open-loop connection (whose next request would wait forever) none either.
+      // Nothing leaves or fails either, so load[b] is also the count assigned to b (see assignedCounts).
+      if (!this.closed) this.conn.free(k)
+      return
+    }
+    this.assigned[b]!++
+    const r = this.req.alloc()
+    const rf = this.req
+    rf.arrive[r] = this.now
+    rf.demand[r] = demand
+    rf.serial[r] = serial
+    rf.backend[r] = b
+    rf.conn[r] = k
     if (this.busy[b]! < this.capacity[b]!) {
       this.start(r, b)
     } else {
-      ri.state[r] = QUEUED
-      ri.next[r] = -1
-      if (this.qTail[b]! >= 0) ri.next[this.qTail[b]!] = r
+      rf.state[r] = QUEUED
+      rf.next[r] = -1
+      if (this.qTail[b]! >= 0) rf.next[this.qTail[b]!] = r
       else this.qHead[b] = r
       this.qTail[b] = r
     }
@@ -344,7 +379,7 @@ export abstract class EngineCore {
     if (!this.perRequest && b >= 0) this.finish(b, ci.failed[k] === 0, 0)
     ci.backend[k] = -1
     if (this.closed) {
-      if (this.reserved < this.scenario.workload.requests) this.schedule(this.now + this.think(), (k << 3) | THINK)
+      if (this.reserved < this.requests) this.schedule(this.now + this.think(), (k << 3) | THINK)
     } else {
       this.conn.free(k)
     }
@@ -358,9 +393,9 @@ export abstract class EngineCore {
   }
 
   protected pick(client: number): number {
-    const id = this.balancer.pick(this.contexts[client])
-    if (id === undefined) return -1
-    const b = this.index.get(id)!
+    // Endpoint positions are backend indices: the balancer's list is the scenario's backends, in order.
+    const b = this.balancer.pickIndex(this.contexts[client])
+    if (b < 0) return -1
     if (this.epoch > 0 && this.lastEpoch[client]! < this.epoch) {
       // First pick for this client since a backend left: did its mapping change?
       if (this.lastBackend[client]! >= 0 && this.lastBackend[client] !== b) this.remapped++
@@ -373,7 +408,12 @@ export abstract class EngineCore {
   protected finish(b: number, ok: boolean, rt: number): void {
     this.outcome.ok = ok
     this.outcome.durationMs = rt * this.scenario.unitMs
-    this.balancer.onFinish(this.ids[b]!, this.outcome)
+    this.balancer.onFinishIndex(b, this.outcome)
+  }
+
+  /** Requests accepted per backend (in balls-into-bins mode the load, which only grows, is that count). */
+  protected assignedCounts(): ArrayLike<number> {
+    return this.keepRequests ? this.assigned : this.load
   }
 
   protected sample(): void {

@@ -69,23 +69,29 @@ class Engine extends EngineCore {
   /** Tells the balancer which backends are up (the endpoint list kube-proxy or a proxy would see). */
   protected sync(): void {
     let left = false
-    const eps = this.scenario.backends.map((s, i) => {
+    for (let i = 0; i < this.nb; i++) {
       if (this.up[i] === 0 && this.listed[i] === 1) left = true
       this.listed[i] = this.up[i]!
-      return { id: s.name, weight: s.weight, ready: this.up[i] === 1 }
-    })
+    }
     if (left) this.epoch++
-    this.balancer.update(eps)
+    // Columns, not a million {id, weight, ready} objects; the balancer copies what it keeps.
+    this.balancer.update({ ids: this.ids, weights: this.weights, ready: this.listed })
   }
-
 
   protected result(): AlgorithmReport {
     this.sample()
-    const total = this.assigned.reduce((a, b) => a + b, 0)
-    const share: Record<string, number> = {}
-    this.ids.forEach((id, b) => (share[id] = total > 0 ? this.assigned[b]! / total : 0))
-    const perWeight = Float64Array.from(this.scenario.backends, (s, b) => (s.weight > 0 ? this.assigned[b]! / s.weight : 0))
+    const assigned = new Float64Array(this.assignedCounts())
+    let total = 0
+    for (let b = 0; b < this.nb; b++) total += assigned[b]!
+    const perWeight = new Float64Array(this.nb)
+    for (let b = 0; b < this.nb; b++) perWeight[b] = this.weights[b]! > 0 ? assigned[b]! / this.weights[b]! : 0
     const h = this.hist
+    // The share is built on first read: an object with a million keys takes seconds, and a run with
+    // a million backends (balls into bins) usually wants only the maximum load. JSON, the table and
+    // the charts read it like a plain property, in the same key position.
+    const ids = this.ids.list
+    const counts = assigned
+    let share: Record<string, number> | undefined
     const quantiles = [0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1]
     return {
       name: this.spec.name,
@@ -100,11 +106,19 @@ class Engine extends EngineCore {
         p99: h.quantile(0.99),
         p999: h.quantile(0.999),
         jain: jainIndex(perWeight),
-        share,
+        get share(): Record<string, number> {
+          return (share ??= buildShare(ids, counts, total))
+        },
         remapped: this.remapped,
         failed: this.failed,
       },
       samples: { responseCdf: h.count > 0 ? h.cdf(quantiles) : [], load: this.samples },
     }
   }
+}
+
+function buildShare(ids: readonly string[], assigned: Float64Array, total: number): Record<string, number> {
+  const share: Record<string, number> = {}
+  for (let b = 0; b < ids.length; b++) share[ids[b]!] = total > 0 ? assigned[b]! / total : 0
+  return share
 }

@@ -2,8 +2,10 @@ import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
+import { EventEmitter } from 'node:events'
+import { Writable } from 'node:stream'
 import { FakeClock } from '../../src/base/clock.js'
-import { registerSimulate, runSimulate, type SimulateFlags } from '../../src/cli/commands/simulate.js'
+import { quietOnClosedPipe, registerSimulate, runSimulate, type SimulateFlags } from '../../src/cli/commands/simulate.js'
 import type { CliIo } from '../../src/cli/kube-flags.js'
 
 const SCENARIO = `
@@ -79,3 +81,19 @@ t.test('registered as `kplab simulate <scenario>` with its flags', async (t) => 
   t.same(cmd.options.map((o) => o.long), ['--seed', '--json', '--out'])
   t.match(cmd.helpInformation(), /simulate \[options\] <scenario>/)
 })
+
+t.test('a reader closing the pipe early (`--json | head -c 100`) ends the output quietly', async (t) => {
+  const dir = t.testdir({ 'two.yaml': SCENARIO })
+  const epipe = (): Error => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })
+  // A stream whose every write fails as a pipe with no reader does; unhandled, its 'error' would crash the process.
+  const closed = new Writable({ write: (_chunk, _enc, cb) => cb(epipe()) })
+  const io: CliIo = { out: closed, err: { write: () => true }, env: {}, clock: new FakeClock(0) }
+  await runSimulate(join(dir, 'two.yaml'), { json: true }, io)
+  await new Promise((resolve) => closed.once('close', resolve))
+  t.ok(closed.destroyed, 'the stream ended, and no error escaped')
+  const other = new EventEmitter()
+  quietOnClosedPipe(other as never)
+  t.doesNotThrow(() => other.emit('error', epipe()))
+  t.throws(() => other.emit('error', Object.assign(new Error('disk full'), { code: 'ENOSPC' })), /disk full/, 'other errors still surface')
+})
+

@@ -4,6 +4,7 @@ import t from 'tap'
 import { FakeClock } from '../../src/base/clock.js'
 import { seededRng } from '../../src/base/rng.js'
 import type { Balancer } from '../../src/lb/balancer.js'
+import { EndpointIds } from '../../src/lb/endpoint-set.js'
 import { ALGORITHMS, createBalancer } from '../../src/lb/registry.js'
 
 const layers = { sessionAffinity: { timeoutSeconds: 60 }, outlierDetection: { consecutiveFailures: 3 } }
@@ -64,5 +65,40 @@ for (const v of variants) {
     again.update([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
     other.update([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
     t.same(drive(again, 50), drive(other, 50), 'same seed and inputs, same picks')
+  })
+}
+
+// The position-addressed path the simulator uses: columns in, positions out, the same decisions.
+for (const v of variants) {
+  t.test(`${v.label}: columns and the index methods make the same decisions as specs and ids`, async (t) => {
+    const specs = [{ id: 'a' }, { id: 'b', weight: 2 }, { id: 'c', ready: false }, { id: 'd', weight: 0 }, { id: 'e' }]
+    const ids = new EndpointIds(specs.map((s) => s.id))
+    const cols = { ids, weights: specs.map((s) => s.weight ?? 1), ready: specs.map((s) => (s.ready === false ? 0 : 1)) }
+    const byId = v.make('index')
+    const byIndex = v.make('index')
+    byId.update(specs)
+    byIndex.update(cols)
+    const outcome = { ok: true, durationMs: 2 }
+    for (let i = 0; i < 300; i++) {
+      const ctx = { clientIP: `10.1.${i >> 8}.${i & 255}` }
+      const id = byId.pick(ctx)!
+      const p = byIndex.pickIndex(ctx)
+      if (ids.list[p] !== id) return t.fail(`pick ${i}: ${id} by id, position ${p} by index`)
+      // Keep a few in flight so that load-aware algorithms see differing loads.
+      byId.onStart(id)
+      byIndex.onStartIndex(p)
+      if (i % 3 !== 0) {
+        outcome.ok = i % 7 !== 0
+        byId.onFinish(id, outcome)
+        byIndex.onFinishIndex(p, outcome)
+      }
+    }
+    t.same(byIndex.snapshot(), byId.snapshot(), 'the same state either way')
+    byIndex.update({ ids, ready: [1, 1, 1, 1, 0] })
+    t.equal(byIndex.available('e'), false, 'readiness by position')
+    t.equal(byIndex.available('c'), true)
+    byIndex.onStartIndex(99)
+    byIndex.onFinishIndex(-1, outcome)
+    t.equal(byIndex.pickIndex({ clientIP: '10.9.9.9' }) < 4, true, 'positions outside the list are ignored; picks stay in the list')
   })
 }

@@ -1,24 +1,24 @@
 import t from 'tap'
 import type { Outcome, PickContext } from '../../src/lb/balancer.js'
 import { BaseBalancer } from '../../src/lb/base-balancer.js'
-import type { EndpointState } from '../../src/lb/endpoint-set.js'
+import { EndpointIds } from '../../src/lb/endpoint-set.js'
 
 /** The smallest algorithm: always the first pickable; records the hooks it sees. */
 class First extends BaseBalancer {
   readonly algorithm = 'first'
   rebuilds = 0
   seen: string[] = []
-  pick(_ctx?: PickContext): string | undefined {
-    return this.endpoints.pickable[0]?.id
+  pickIndex(_ctx?: PickContext): number {
+    return this.endpoints.pickable.length > 0 ? this.endpoints.pickable[0]! : -1
   }
   protected override rebuild(): void {
     this.rebuilds++
   }
-  protected override activeChanged(s: EndpointState): void {
-    this.seen.push(`${s.id}:${s.active}`)
+  protected override activeChanged(i: number): void {
+    this.seen.push(`${this.endpoints.ids.list[i]}:${this.endpoints.active[i]}`)
   }
-  protected override finished(s: EndpointState, o: Outcome): void {
-    this.seen.push(`finish ${s.id} ${o.ok}`)
+  protected override finished(i: number, o: Outcome): void {
+    this.seen.push(`finish ${this.endpoints.ids.list[i]} ${o.ok}`)
   }
 }
 
@@ -34,6 +34,25 @@ t.test('onStart/onFinish count active per endpoint and call the hooks', async (t
     { id: 'a', weight: 1, ready: true, available: true, active: 1 },
     { id: 'b', weight: 1, ready: false, available: false, active: 1 },
   ])
+})
+
+t.test('the index methods are the same operations by position', async (t) => {
+  const b = new First()
+  b.update({ ids: new EndpointIds(['a', 'b', 'c']), ready: [0, 1, 1] })
+  t.equal(b.pickIndex(), 1)
+  t.equal(b.pick(), 'b')
+  b.onStartIndex(2)
+  b.onStartIndex(2)
+  b.onFinishIndex(2, { ok: true, durationMs: 1 })
+  t.same(b.seen, ['c:1', 'c:2', 'finish c true', 'c:1'])
+  b.onStartIndex(7)
+  b.onStartIndex(-1)
+  b.onFinishIndex(3, { ok: true, durationMs: 1 })
+  t.same(b.snapshot().map((s) => s.active), [0, 0, 1], 'positions outside the list are ignored')
+  const none = new First()
+  none.update([])
+  t.equal(none.pickIndex(), -1)
+  t.equal(none.pick(), undefined)
 })
 
 t.test('unknown ids are ignored and counts never go negative', async (t) => {

@@ -1,14 +1,6 @@
 import t from 'tap'
-import { EndpointState } from '../../src/lb/endpoint-set.js'
+import { EndpointSet } from '../../src/lb/endpoint-set.js'
 import { buildRing, ringLookup } from '../../src/lb/hash-ring.js'
-
-function states(ids: string[]): EndpointState[] {
-  return ids.map((id, i) => {
-    const s = new EndpointState(id)
-    s.index = i
-    return s
-  })
-}
 
 t.test('lookup takes the first point at or after the hash, wrapping past the last', async (t) => {
   const ring = { points: Uint32Array.from([10, 20, 30]), owners: Int32Array.from([0, 1, 2]) }
@@ -20,14 +12,14 @@ t.test('lookup takes the first point at or after the hash, wrapping past the las
   t.equal(ringLookup(ring, 2 ** 32 - 1), 0)
 })
 
-t.test('a built ring is sorted, with the requested points per endpoint', async (t) => {
-  const eps = states(['a', 'b', 'c'])
-  eps[1]!.weight = 2
-  const ring = buildRing(eps, (w) => 100 * w)
+t.test('a built ring is sorted, with the requested points per pickable endpoint, owned by position', async (t) => {
+  const set = new EndpointSet()
+  set.update([{ id: 'a' }, { id: 'b', weight: 2 }, { id: 'off', ready: false }, { id: 'c' }])
+  const ring = buildRing(set, (w) => 100 * w)
   t.equal(ring.points.length, 400)
   t.ok(ring.points.every((p, i) => i === 0 || ring.points[i - 1]! <= p), 'points ascend')
-  const per = [0, 0, 0]
+  const per = [0, 0, 0, 0]
   for (const o of ring.owners) per[o]!++
-  t.same(per, [100, 200, 100])
-  t.same(buildRing(eps, (w) => 100 * w), ring, 'deterministic')
+  t.same(per, [100, 200, 0, 100])
+  t.same(buildRing(set, (w) => 100 * w), ring, 'deterministic')
 })

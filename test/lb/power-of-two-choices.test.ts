@@ -1,8 +1,11 @@
 import t from 'tap'
 import { FakeClock } from '../../src/base/clock.js'
 import { seededRng } from '../../src/base/rng.js'
+import { bestOfChoices } from '../../src/lb/choices.js'
+import { EndpointIds, EndpointSet } from '../../src/lb/endpoint-set.js'
 import { PowerOfTwoChoicesBalancer } from '../../src/lb/power-of-two-choices.js'
 import { RandomBalancer } from '../../src/lb/random.js'
+import { WeightedSampler } from '../../src/lb/weighted-sampler.js'
 import { endpointIds, runLoad } from './synthetic-load.js'
 
 function loaded(b: PowerOfTwoChoicesBalancer, n: number): void {
@@ -98,4 +101,30 @@ t.test('under seeded load it sends a slow endpoint far less than random', async 
   t.ok(p2cSlow < rndSlow * 0.6, `P2C gives it ${p2cSlow.toFixed(3)}`)
   t.ok(a.maxActive.get('slow')! < b.maxActive.get('slow')!, 'the slow endpoint queues less')
   t.ok(a.meanMs < b.meanMs, `mean response ${a.meanMs.toFixed(1)} ms vs ${b.meanMs.toFixed(1)} ms`)
+})
+
+t.test('the equal-weight fast path draws exactly what the general bestOfChoices draws', async (t) => {
+  for (const [d, ready] of [
+    [2, [1, 1, 1, 1, 1, 1, 1, 1]],
+    [3, [1, 0, 1, 1, 0, 1, 1, 1]],
+  ] as const) {
+    const b = new PowerOfTwoChoicesBalancer(seededRng(`fast-${d}`), d)
+    const ids = new EndpointIds(ready.map((_, i) => `e${i}`))
+    b.update({ ids, ready })
+    const set = new EndpointSet()
+    set.update({ ids, ready })
+    const sampler = new WeightedSampler()
+    sampler.reset(set.pickable, set.weight, set.uniform)
+    const rng = seededRng(`fast-${d}`)
+    const scratch = new Int32Array(d)
+    let same = 0
+    for (let i = 0; i < 2000; i++) {
+      const p = b.pickIndex()
+      const q = bestOfChoices(set.pickable, d, sampler, rng, scratch, (x) => set.active[x]!)
+      if (p === q) same++
+      b.onStartIndex(p)
+      set.active[q]!++
+    }
+    t.equal(same, 2000, `d = ${d}, ${ready.filter((r) => r === 1).length} of ${ready.length} pickable`)
+  }
 })

@@ -1,21 +1,19 @@
 import t from 'tap'
 import { seededRng } from '../../src/base/rng.js'
-import { EndpointState } from '../../src/lb/endpoint-set.js'
 import { WeightedSampler } from '../../src/lb/weighted-sampler.js'
 
-function withWeights(ws: number[]): EndpointState[] {
-  return ws.map((w, i) => {
-    const s = new EndpointState(`e${i}`)
-    s.weight = w
-    s.index = i
-    return s
-  })
+function reset(sampler: WeightedSampler, ws: number[], uniform = false): void {
+  sampler.reset(
+    ws.map((_, i) => i),
+    ws,
+    uniform,
+  )
 }
 
 t.test('draws follow the weights (χ² < 16.27, α = 0.001, 3 df)', async (t) => {
   const sampler = new WeightedSampler()
   const ws = [1, 2, 3, 4]
-  sampler.reset(withWeights(ws), false)
+  reset(sampler, ws)
   const rng = seededRng('sampler')
   const counts = [0, 0, 0, 0]
   const n = 20000
@@ -26,11 +24,19 @@ t.test('draws follow the weights (χ² < 16.27, α = 0.001, 3 df)', async (t) =>
 
 t.test('edges of the cumulative search: rng 0 gives the first, rng just below 1 the last', async (t) => {
   const sampler = new WeightedSampler()
-  sampler.reset(withWeights([1, 0.5, 2]), false)
+  reset(sampler, [1, 0.5, 2])
   t.equal(sampler.draw(() => 0), 0)
   t.equal(sampler.draw(() => 0.999999), 2)
   // 1/3.5 ≈ 0.2857 is where e1's band starts.
   t.equal(sampler.draw(() => 0.3), 1)
-  sampler.reset(withWeights([1, 1, 1]), true)
+  reset(sampler, [1, 1, 1], true)
   t.equal(sampler.draw(() => 0.5), 1, 'uniform weights: direct index')
+})
+
+t.test('weights are read through the pickable positions', async (t) => {
+  const sampler = new WeightedSampler()
+  // Pickable positions 1 and 3 of a four-endpoint weight column: the draw returns the pickable index.
+  sampler.reset([1, 3], [100, 1, 100, 3], false)
+  t.equal(sampler.draw(() => 0.2), 0, 'within the first quarter: position 1 (weight 1)')
+  t.equal(sampler.draw(() => 0.3), 1, 'beyond it: position 3 (weight 3)')
 })

@@ -34,8 +34,12 @@ t.test('supermarket model, n = 1000, λ = 0.9: mean time in system within 3% of 
     workload: { arrivals: { type: 'poisson', rate: 0.9 }, service: { distribution: 'exponential', mean: 1 }, requests: 1500000, warmup: 500000 },
     algorithms: [{ name: 'random' }, { name: 'power-of-two-choices', params: { choices: 2 } }],
   })
-  const d1 = run(s, 0).metrics.meanResponseTime
-  const d2 = run(s, 1).metrics.meanResponseTime
+  // d = 1 is a queue near saturation: one run's mean moves by about ±3% from seed to seed (seeds 1–6
+  // gave 9.69–10.33), so the check averages four independent replications (standard error ≈ 1.3%).
+  const seeds = [1, 2, 3, 4]
+  const mean = (i: number): number => seeds.reduce((acc, seed) => acc + run(s, i, seed).metrics.meanResponseTime, 0) / seeds.length
+  const d1 = mean(0)
+  const d2 = mean(1)
   t.ok(Math.abs(d1 / supermarketMeanTime(0.9, 1) - 1) < 0.03, `d = 1: ${d1} vs 10.0`)
   t.ok(Math.abs(d2 / 2.614 - 1) < 0.03, `d = 2: ${d2} vs 2.614`)
 })
@@ -139,4 +143,26 @@ t.test('load samples and the response-time CDF for the charts', async (t) => {
   let calls = 0
   runAlgorithm(s, s.algorithms[0]!, 1, { onProgress: () => calls++ })
   t.equal(calls, 1, 'progress every 65536 requests (and at the first)')
+})
+
+t.test('balls into bins keeps no request state, yet a failing backend still fails its balls', async (t) => {
+  const plain = scenario({
+    backends: 50,
+    workload: { arrivals: { type: 'poisson', rate: 1 }, service: { distribution: 'infinite' }, requests: 2000, requestsPerConnection: 3 },
+    algorithms: [{ name: 'random' }],
+  })
+  const r = run(plain)
+  const shares = Object.values(r.metrics.share)
+  t.equal(shares.length, 50)
+  t.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9, 'every ball counted once in the shares')
+  t.equal(r.metrics.failed, 0)
+  t.equal(JSON.stringify(run(plain)), JSON.stringify(r), 'reproducible')
+  const failing = scenario({
+    backends: [{ name: 'x', events: [{ at: 100, type: 'down' }] }, { name: 'y' }],
+    workload: { arrivals: { type: 'poisson', rate: 1 }, service: { distribution: 'infinite' }, requests: 400 },
+    algorithms: [{ name: 'round-robin' }],
+  })
+  const f = run(failing)
+  // Round-robin alternates: x holds about half of the ~200 balls that arrived before t = 100, all lost.
+  t.ok(f.metrics.failed >= 80 && f.metrics.failed <= 120, `x's balls fail when it goes down (${f.metrics.failed})`)
 })

@@ -7,7 +7,7 @@ import { loadScenario } from '../../sim/load.js'
 import { formatTable } from '../../sim/report/table.js'
 import { writeReportDir } from '../../sim/report/write.js'
 import { simulate, summaryJson } from '../../sim/simulate.js'
-import { processIo, type CliIo } from '../kube-flags.js'
+import { processIo, type CliIo, type TextSink } from '../kube-flags.js'
 
 /** Flags of `simulate`. */
 export interface SimulateFlags {
@@ -26,8 +26,22 @@ function parseSeed(v: string | undefined): number {
   return n
 }
 
+/**
+ * Makes a closed pipe on `out` end the output quietly: `kplab simulate … --json | head -c 100`
+ * closes its end early, and the write then fails with EPIPE, which an unhandled stream error turns
+ * into a crash with a stack trace. Unix tools stop quietly instead. Other errors still surface.
+ */
+export function quietOnClosedPipe(out: TextSink): void {
+  const stream = out as { on?: (event: 'error', listener: (err: NodeJS.ErrnoException) => void) => unknown }
+  if (typeof stream.on !== 'function') return
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err
+  })
+}
+
 /** Runs `kplab simulate`. */
 export async function runSimulate(file: string, flags: SimulateFlags, io: CliIo): Promise<void> {
+  quietOnClosedPipe(io.out)
   const seed = parseSeed(flags.seed)
   let scenario
   try {
