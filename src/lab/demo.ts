@@ -1,188 +1,190 @@
-// `kplab demo`: a cluster comes up, a Deployment and two Services are applied, and the demo shows
-// the chain from Service to endpoints to kube-proxy's rules to traffic spread over the pods.
-import { readFileSync } from 'node:fs'
-import { request } from 'node:http'
-import { parseAllDocuments } from 'yaml'
+// `kplab demo`: a lab comes up (netns when it can, local otherwise), the demo manifest is applied,
+// the demo shows kube-proxy's rules for the ClusterIP Service, sends traffic through the ClusterIP,
+// the NodePort and one Service per algorithm, prints one table of what each did beside the
+// simulator's prediction, writes the HTML report and takes the lab down — also on Ctrl-C.
 import type { KubeObject } from '../api/meta.js'
-import { resourceByName, resourceForKind } from '../api/registry.js'
+import { resourceByName } from '../api/registry.js'
 import type { Clock } from '../base/clock.js'
 import { KplabError } from '../base/errors.js'
+import type { Rng } from '../base/rng.js'
 import { loadKubeconfig } from '../client/kubeconfig.js'
 import { RestClient } from '../client/rest-client.js'
 import { explainRules } from '../proxy/iptables/explain.js'
 import { generateRules } from '../proxy/iptables/generate.js'
 import { stateFromObjects } from '../proxy/iptables/input.js'
-import { startLocalCluster, type LocalCluster } from './local-cluster.js'
+import type { CurlLab } from './curl.js'
+import { demoExperiment, demoTargets, formatDemoTable, liveServiceRules, type DemoTarget } from './demo-compare.js'
+import { createObjects, deleteAndWait, readManifest, waitForProxyPort, waitForReadyEndpoints } from './experiment-cluster.js'
+import { measuredReport, predictedScenario, writeComparisonDir, type MeasuredRound } from './experiment-report.js'
+import { assignBackends, labLoadDriver, SERVICE_PROXY_NAME_LABEL } from './experiment.js'
 import type { CliLauncher } from './supervisor.js'
+import { simulate } from '../sim/simulate.js'
+
+/** A lab the demo brought up: the handle, why its mode was chosen, and how to take it down. */
+export interface DemoLab extends CurlLab {
+  modeReason: string
+  down(): Promise<unknown>
+}
 
 /** Options of the demo. */
 export interface DemoOptions {
-  stateDir: string
+  /** Brings the lab up (the CLI passes upLab; tests a local cluster of their own). */
+  up: (onProgress: (line: string) => void) => Promise<DemoLab>
   manifest: string
   launcher: CliLauncher
   clock: Clock
+  rng: Rng
   out: { write(s: string): unknown }
-  nodes?: number
+  /** Requests per target (default 200). */
   requests?: number
-  /** Leave the cluster running and print how to reach it. */
+  /** Report directory (index.html, report.md, report.json, SVGs); none when absent. */
+  reportDir?: string
+  /** Leave the lab running (and the workload applied) and print how to reach it. */
   keep?: boolean
-  /** Second octet of the pod network (see LocalClusterOptions). */
-  podNetworkOctet?: number
-  /** Why this mode was chosen (printed first). */
-  modeReason: string
+  /** Aborting (Ctrl-C) stops the load; the lab is taken down before runDemo rejects. */
+  signal?: AbortSignal
+  seed?: number
 }
 
-const SERVICES = resourceByName('services')!
-const SLICES = resourceByName('endpointslices')!
 const PODS = resourceByName('pods')!
+const SERVICES = resourceByName('services')!
+const NODES = resourceByName('nodes')!
 
-/** Runs the demo; resolves when done (or, with keep, once everything is shown). */
-export async function runDemo(opts: DemoOptions): Promise<LocalCluster | undefined> {
+/** Runs the demo; resolves with the lab when `keep`, else once the lab is down. */
+export async function runDemo(opts: DemoOptions): Promise<DemoLab | undefined> {
   const w = (s = ''): void => void opts.out.write(`${s}\n`)
-  w(`kplab demo — ${opts.modeReason}`)
-  w()
-  w('1. Bringing up a cluster:')
-  const cluster = await startLocalCluster({
-    stateDir: opts.stateDir,
-    nodes: opts.nodes ?? 2,
-    launcher: opts.launcher,
-    clock: opts.clock,
-    podNetworkOctet: opts.podNetworkOctet,
-    onProgress: (l) => w(`   ${l}`),
+  const started = opts.clock.now()
+  const step = (n: number, s: string): void => w(`\n${n}. ${s}  [${((opts.clock.now() - started) / 1000).toFixed(1)} s]`)
+  const check = (): void => {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new KplabError('EDEMO', 'interrupted')
+  }
+  w('kplab demo')
+  step(1, 'Bringing up a lab:')
+  const said: string[] = []
+  const lab = await opts.up((l) => {
+    said.push(l)
+    w(`   ${l}`)
   })
-  const client = new RestClient(loadKubeconfig({ explicitPath: cluster.kubeconfig }), { userAgent: 'kplab-demo' })
+  let keep = false
+  let workload: { apiVersion: string; kind: string; name: string }[] = []
+  const client = new RestClient(loadKubeconfig({ explicitPath: lab.kubeconfig }), { userAgent: 'kplab-demo' })
   try {
-    w()
-    w(`2. Applying ${opts.manifest}:`)
-    for (const obj of readManifest(opts.manifest)) {
-      const r = resourceForKind(obj.apiVersion ?? '', obj.kind ?? '')
-      if (!r) throw new KplabError('EDEMO', `${opts.manifest}: ${obj.kind} is not served`)
-      await client.create(r, obj, { namespace: 'default' })
-      w(`   ${r.kind.toLowerCase()}${r.group ? `.${r.group}` : ''}/${obj.metadata.name} created`)
-    }
-    w()
-    w('3. Waiting for the Deployment\'s pods to be scheduled, started and ready, and for the EndpointSlice controller to list them:')
-    const started = opts.clock.now()
-    const slices = await waitForReadyEndpoints(client, 'echo', 3, opts.clock)
-    w(`   3 ready endpoints after ${opts.clock.now() - started} ms`)
+    // upLab says why it chose its mode; say it here only when the lab did not.
+    if (!said.includes(lab.modeReason)) w(`   ${lab.modeReason}`)
+    check()
+    step(2, `Applying ${opts.manifest}:`)
+    const objects = readManifest(opts.manifest).map((o) => (lab.mode === 'local' ? withoutProxyName(o) : o))
+    if (lab.mode === 'local') w('   (local lab: one userspace proxy serves every Service, so the algorithm Services drop their service-proxy-name label)')
+    workload = objects.map((o) => ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata.name! }))
+    for (const line of await createObjects(client, objects, 'default')) w(`   ${line} created`)
+    const exp = demoExperiment(objects, lab.mode)
+    const replicas = exp.groups.reduce((n, g) => n + g.replicas, 0)
+    check()
+    step(3, 'Waiting for the pods to be scheduled, started and ready, and listed in the EndpointSlices:')
+    const waitFrom = opts.clock.now()
+    const slices = await waitForReadyEndpoints(client, 'default', 'echo', replicas, opts.clock, 180_000)
+    w(`   ${replicas} ready endpoints after ${opts.clock.now() - waitFrom} ms`)
     const pods = (await client.list(PODS, { namespace: 'default', labelSelector: 'app=echo' })).items
+    const backendOf = assignBackends(pods)
     for (const p of pods) {
-      const spec = p.spec as { nodeName?: string }
-      const status = p.status as { podIP?: string; phase?: string }
-      w(`   pod ${p.metadata.name}  node ${spec.nodeName}  IP ${status.podIP}  ${status.phase}`)
+      const status = p.status as { podIP?: string }
+      w(`   pod ${p.metadata.name!.padEnd(28)} ${backendOf[p.metadata.name!]!.padEnd(7)} node ${(p.spec as { nodeName?: string }).nodeName}  IP ${status.podIP}`)
     }
-    w()
-    w('4. What kube-proxy in iptables mode writes for Service default/echo on node-1 (`kplab rules`):')
+    check()
+    step(4, 'kube-proxy\'s iptables rules for Service default/echo (`kplab rules --explain`):')
     const services = (await client.list(SERVICES, { namespace: 'default' })).items
     const state = stateFromObjects([...services.filter((s) => s.metadata.name === 'echo'), ...slices])
-    const genOpts = { hostname: 'node-1', nodeIPs: ['192.168.56.11'], localDetector: { mode: 'ClusterCIDR' as const, cidr: '10.244.0.0/16' } }
-    const payload = generateRules(state, genOpts).payload
-    for (const line of payload.split('\n')) if (line.startsWith('-A KUBE-SVC-') || line.startsWith('-A KUBE-SEP-') || line.includes('default/echo:http cluster IP')) w(`   ${line}`)
+    const genOpts = { hostname: lab.nodes[0]!, nodeIPs: [await nodeIP(client, lab.nodes[0]!)], localDetector: { mode: 'ClusterCIDR' as const, cidr: '10.244.0.0/16' } }
+    if (lab.mode === 'netns') {
+      const save = await lab.exec(lab.nodes[0]!, ['iptables-save', '-t', 'nat'])
+      w(`   live rules on ${lab.nodes[0]} (iptables-save -t nat):`)
+      for (const line of liveServiceRules(save.stdout, 'default/echo:http')) w(`   ${line}`)
+    } else {
+      w(`   (local lab: no iptables; these are the rules kube-proxy would write on ${lab.nodes[0]})`)
+      for (const line of generateRules(state, genOpts).payload.split('\n')) if (line.startsWith('-A KUBE-SVC-') || line.startsWith('-A KUBE-SEP-') || line.includes('default/echo:http cluster IP')) w(`   ${line}`)
+    }
     w()
     for (const line of explainRules(state, genOpts).trimEnd().split('\n')) w(`   ${line}`)
-    w()
-    const n = opts.requests ?? 30
-    w(`5. ${n} HTTP requests to the Service through node-1's userspace proxy (algorithm round-robin, from the kplab.io/lb-algorithm annotation):`)
-    const port = await proxyPortFor(cluster.proxyMetricsURL, 'default/echo:http', 3, opts.clock)
-    const counts = new Map<string, number>()
-    for (let i = 0; i < n; i++) {
-      const answer = JSON.parse(await get(`http://127.0.0.1:${port}/`)) as { pod: string }
-      counts.set(answer.pod, (counts.get(answer.pod) ?? 0) + 1)
+    check()
+    const targets = demoTargets(lab.mode, objects)
+    const n = opts.requests ?? 200
+    step(5, `Sending ${n} requests (4 at a time, a new connection each) through each of ${targets.length} Services:`)
+    const driver = labLoadDriver(lab, opts.clock, opts.rng, opts.launcher)
+    // netns: kube-proxy syncs its rules at most once a second (minSyncPeriod); give it one round.
+    if (lab.mode === 'netns') await opts.clock.sleep(2_000, opts.signal)
+    const load = { ...exp.load, requests: n }
+    const rounds: MeasuredRound[] = []
+    const ac = new AbortController()
+    const onAbort = (): void => ac.abort(opts.signal?.reason)
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      for (const [i, target] of targets.entries()) {
+        check()
+        const url = await targetURL(lab, client, target, replicas, opts.clock)
+        const result = await driver(url, load, (opts.seed ?? 1) + i, ac.signal)
+        rounds.push({ round: exp.rounds[i]!, result, backendOf, notes: [] })
+        w(`   ${target.label.padEnd(34)} ${url.padEnd(28)} ${result.succeeded} ok, ${result.errors} errors`)
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort)
     }
-    for (const [pod, c] of [...counts].sort()) w(`   ${pod.padEnd(28)} ${String(c).padStart(3)}  ${'#'.repeat(c)}`)
-    w()
+    check()
+    step(6, 'Measured in the lab, and predicted by the simulator for the same pods and load:')
+    const predicted = simulate(predictedScenario(exp), opts.seed ?? 1)
+    const measured = measuredReport(exp, rounds)
+    w(formatDemoTable(targets, predicted, measured).replace(/^/gm, '   ').trimEnd())
+    w('   Shares are of the answered requests; p50/p99 in ms. The prediction runs the simulator on the same pods (delays from')
+    w('   ECHO_DELAY_MS, +1 ms each), load and algorithms; it knows no network or machine load, so measured times are higher.')
+    if (targets.some((x) => x.round.algorithm === 'ip-hash')) w('   ip-hash: all requests come from one address, so one pod gets them all; which one depends on the hashed addresses.')
+    if (opts.reportDir) {
+      const files = await writeComparisonDir(opts.reportDir, predicted, measured, lab.mode === 'local' ? ['local lab: the ClusterIP and NodePort Services go through the userspace proxy (round-robin per connection), not iptables'] : [])
+      w(`\n   report: ${opts.reportDir}/index.html (${files.length} files)`)
+    }
     if (opts.keep) {
-      w(`The cluster keeps running. Try:  export KUBECONFIG=${cluster.kubeconfig}; kubectl get pods -o wide`)
-      w(`Per-endpoint stats:  kplab proxy stats --metrics-bind-address ${cluster.proxyMetricsURL.replace('http://', '')}`)
-      return cluster
+      keep = true
+      w(`\nThe lab keeps running. Try:  export KUBECONFIG=${lab.kubeconfig}; kubectl get pods -o wide`)
+      return lab
     }
-    w(`Logs of every component are in ${opts.stateDir}/logs. Deleting the workload and stopping the cluster.`)
-    await deleteWorkload(client, opts.clock)
-    client.close()
-    await cluster.stop()
+    step(7, 'Deleting the workload and taking the lab down.')
+    await deleteAndWait(client, 'default', workload, 'app=echo', opts.clock).catch(() => undefined)
+    workload = []
+    w(`   workload deleted after ${((opts.clock.now() - started) / 1000).toFixed(1)} s`)
     return undefined
-  } catch (err) {
-    // Stopped kubelets leave pods running (for adoption), so take the workload down first.
-    await deleteWorkload(client, opts.clock).catch(() => undefined)
+  } finally {
+    // Stopped kubelets leave pods running (for adoption): after a failure or Ctrl-C, delete the
+    // workload while they still run, briefly, before the lab goes down.
+    if (!keep && workload.length > 0) await deleteAndWait(client, 'default', workload, 'app=echo', opts.clock, 20_000).catch(() => undefined)
     client.close()
-    await cluster.stop()
-    throw err
-  }
-}
-
-/** Deletes the demo's Deployment and waits until the kubelets have stopped its pods (a stopped kubelet leaves pods running for adoption). */
-async function deleteWorkload(client: RestClient, clock: Clock): Promise<void> {
-  const deployments = resourceByName('deployments')!
-  await client.delete(deployments, 'default', 'echo', { propagationPolicy: 'Background' }).catch(() => undefined)
-  const ac = new AbortController()
-  const timer = clock.setTimeout(() => ac.abort(new KplabError('EDEMO', 'the demo pods did not stop within 60 s')), 60_000)
-  try {
-    const list = await client.list(PODS, { namespace: 'default', labelSelector: 'app=echo' })
-    const left = new Set(list.items.map((p) => p.metadata.name!))
-    if (left.size === 0) return
-    for await (const ev of client.watch(PODS, { namespace: 'default', labelSelector: 'app=echo', resourceVersion: list.metadata.resourceVersion, signal: ac.signal })) {
-      if (ev.type === 'DELETED') left.delete(ev.object.metadata.name!)
-      if (left.size === 0) return
+    if (!keep) {
+      // Also on failure and Ctrl-C: nothing of the lab may outlive the demo.
+      await lab.down()
+      w(`   lab down after ${((opts.clock.now() - started) / 1000).toFixed(1)} s`)
     }
-  } finally {
-    clock.clearTimeout(timer)
-    ac.abort()
   }
 }
 
-function readManifest(path: string): KubeObject[] {
-  return parseAllDocuments(readFileSync(path, 'utf8'))
-    .map((d) => d.toJS() as KubeObject | null)
-    .filter((o): o is KubeObject => o !== null && typeof o === 'object')
+/** The object without the service-proxy-name label (a local lab has only the default proxy). */
+function withoutProxyName(o: KubeObject): KubeObject {
+  const labels = o.metadata.labels
+  if (!labels || !(SERVICE_PROXY_NAME_LABEL in labels)) return o
+  const { [SERVICE_PROXY_NAME_LABEL]: _drop, ...rest } = labels
+  return { ...o, metadata: { ...o.metadata, labels: rest } }
 }
 
-/** Watches the Service's EndpointSlices until `want` endpoints are ready; returns the slices. */
-async function waitForReadyEndpoints(client: RestClient, service: string, want: number, clock: Clock): Promise<KubeObject[]> {
-  const selector = `kubernetes.io/service-name=${service}`
-  const ac = new AbortController()
-  const timer = clock.setTimeout(() => ac.abort(new KplabError('EDEMO', `no ${want} ready endpoints for ${service} within 120 s; see the logs`)), 120_000)
-  try {
-    const list = await client.list(SLICES, { namespace: 'default', labelSelector: selector })
-    const slices = new Map(list.items.map((s) => [s.metadata.name!, s]))
-    const ready = (): number =>
-      [...slices.values()].reduce((n, s) => n + ((s.endpoints as { conditions?: { ready?: boolean } }[] | undefined) ?? []).filter((e) => e.conditions?.ready).length, 0)
-    if (ready() >= want) return [...slices.values()]
-    for await (const ev of client.watch(SLICES, { namespace: 'default', labelSelector: selector, resourceVersion: list.metadata.resourceVersion, signal: ac.signal })) {
-      if (ev.type === 'DELETED') slices.delete(ev.object.metadata.name!)
-      else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') slices.set(ev.object.metadata.name!, ev.object)
-      if (ready() >= want) return [...slices.values()]
-    }
-    throw ac.signal.reason ?? new KplabError('EDEMO', 'the EndpointSlice watch ended early')
-  } finally {
-    clock.clearTimeout(timer)
-    ac.abort()
+/** The node's InternalIP (the NodePort address), or 127.0.0.1 when it reports none. */
+async function nodeIP(client: RestClient, node: string): Promise<string> {
+  const n = await client.get(NODES, undefined, node).catch(() => undefined)
+  const addrs = (n?.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []
+  return addrs.find((a) => a.type === 'InternalIP')?.address ?? '127.0.0.1'
+}
+
+/** Where to send a target's traffic once its proxy serves all endpoints. */
+async function targetURL(lab: DemoLab, client: RestClient, t: DemoTarget, endpoints: number, clock: Clock): Promise<string> {
+  const sp = `default/${t.service}:http`
+  if (lab.mode === 'local') {
+    await waitForProxyPort(lab.proxyMetricsURL(lab.nodes[0]!), sp, { endpoints }, clock)
+    return `http://${await lab.serviceAddress('default', t.service, 'http')}/`
   }
-}
-
-/**
- * The proxy's local port for a service port, once the proxy itself has seen `endpoints` endpoints
- * (its informers trail the API server slightly; the proxy publishes no event stream, so ask /ports).
- */
-async function proxyPortFor(metricsURL: string, servicePort: string, endpoints: number, clock: Clock): Promise<number> {
-  const deadline = clock.now() + 30_000
-  for (;;) {
-    const ports = JSON.parse(await get(`${metricsURL}/ports`)) as { servicePort: string; proxyPort: number; endpoints: number }[]
-    const p = ports.find((x) => x.servicePort === servicePort)
-    if (p && p.endpoints >= endpoints) return p.proxyPort
-    if (clock.now() > deadline) throw new KplabError('EDEMO', `the proxy has no listener with ${endpoints} endpoints for ${servicePort} after 30 s; see its log`)
-    await clock.sleep(50)
-  }
-}
-
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve(body))
-    })
-      .on('error', reject)
-      .end()
-  })
+  if (t.kind === 'nodeport') return `http://${await nodeIP(client, lab.nodes[0]!)}:${t.nodePort}/`
+  return `http://${await lab.serviceAddress('default', t.service, 'http')}/`
 }

@@ -7,11 +7,17 @@ import { registerDelete } from './delete.js'
 import { registerDescribe } from './describe.js'
 import { registerGet } from './get.js'
 import { registerKubelet } from './kubelet.js'
+import { registerLab } from './lab.js'
+import { registerForward } from './forward.js'
+import { registerLabUnits } from './lab-units.js'
 import { registerProxy } from './proxy.js'
 import { registerRules } from './rules.js'
 import { registerScheduler } from './scheduler.js'
 import { registerSimulate } from './simulate.js'
 import { registerTrace } from './trace.js'
+import { registerCurl } from './curl.js'
+import { registerExperiment } from './experiment.js'
+import { registerLoadgen } from './loadgen.js'
 
 /** Adds every kplab command to the program; each command module exports one `register…` function. */
 export function registerCommands(program: Command): void {
@@ -28,6 +34,12 @@ export function registerCommands(program: Command): void {
   registerRules(program)
   registerTrace(program)
   registerSimulate(program)
+  registerExperiment(program)
+  registerCurl(program)
+  registerLoadgen(program)
   registerKubelet(program)
+  registerLab(program)
+  registerForward(program)
+  registerLabUnits(program)
   void program
 }

@@ -10,7 +10,9 @@ import { generateRules, type ProxyState } from '../../proxy/iptables/generate.js
 import { ProxyInputError, stateFromObjects } from '../../proxy/iptables/input.js'
 import { generatorOptionsFromFlags, type ProxyRuleFlags } from '../../proxy/iptables/generator-flags.js'
 import { normaliseRuleset } from '../../proxy/iptables/normalise.js'
+import { parseRuleset } from '../../proxy/iptables/parse.js'
 import { renderRuleset } from '../../proxy/iptables/render.js'
+import { kubeProxyPart, labProxyState, nodeIptablesSave, openLabNode } from '../lab-node-rules.js'
 import { processIo, type CliIo } from '../kube-flags.js'
 
 /** Flags of `rules`. */
@@ -18,6 +20,8 @@ export interface RulesFlags extends ProxyRuleFlags {
   explain?: boolean
   sorted?: boolean
   node?: string
+  /** The lab whose node --node names. */
+  name?: string
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
@@ -77,11 +81,21 @@ function flatten(value: unknown, where: string): KubeObject[] {
   return [v as unknown as KubeObject]
 }
 
+/** `kplab rules --node NAME`: the rules that node's proxy wrote (or, with --explain, why). */
+export async function runNodeRules(flags: RulesFlags & { node: string }, io: CliIo): Promise<void> {
+  if ((flags.filename ?? []).length > 0) throw new UsageError('pass either --node (a running lab) or -f (manifests), not both')
+  const lab = await openLabNode(io, flags.name ?? 'lab', flags.node)
+  if (flags.explain === true) {
+    // The node's proxy generated its rules from these objects with its own node name.
+    io.out.write(explainRules(await labProxyState(lab), { ...generatorOptionsFromFlags(flags), hostname: flags.node }))
+    return
+  }
+  const dump = await nodeIptablesSave(lab, flags.node)
+  io.out.write(flags.sorted === true ? renderRuleset(normaliseRuleset(parseRuleset(kubeProxyPart(dump)))) : kubeProxyPart(dump))
+}
+
 /** Runs `kplab rules`. */
 export function runRules(flags: RulesFlags, io: CliIo, stdinText?: string): void {
-  if (flags.node !== undefined) {
-    throw new UsageError(`--node ${flags.node}: reading a node's live rules needs the lab (kplab lab up), which is not available yet; use -f with manifests instead`)
-  }
   const files = flags.filename ?? []
   if (files.length === 0) throw new UsageError('no input: pass -f FILE with Services and EndpointSlices (e.g. kubectl get svc,endpointslices -A -o yaml)')
   const state = readProxyState(files, stdinText)
@@ -103,8 +117,10 @@ export function registerRules(program: Command): void {
   )
     .option('--explain', 'describe, per service port, the chain path and each endpoint\'s probability in words')
     .option('--sorted', 'print in upstream unit tests\' normalised order (chains and rules sorted)')
-    .option('--node <name>', 'show what that node\'s proxy wrote in a running lab (needs the lab)')
-    .action((flags: RulesFlags) => {
+    .option('--node <name>', 'show what that node\'s proxy wrote in a running lab (iptables-save in its namespace; with --explain: why)')
+    .option('--name <lab>', 'the lab of --node', 'lab')
+    .action(async (flags: RulesFlags) => {
+      if (flags.node !== undefined) return runNodeRules({ ...flags, node: flags.node }, processIo())
       const stdin = (flags.filename ?? []).includes('-') ? readFileSync(0, 'utf8') : undefined
       runRules(flags, processIo(), stdin)
     })

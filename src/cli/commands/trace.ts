@@ -15,6 +15,7 @@ import { tracePacket, type TracePacket } from '../../proxy/iptables/trace.js'
 import { processIo, type CliIo } from '../kube-flags.js'
 import { generatorOptionsFromFlags, type ProxyRuleFlags } from '../../proxy/iptables/generator-flags.js'
 import { addProxyRuleFlags, readProxyState } from './rules.js'
+import { nodeAddresses, nodeIptablesSave, openLabNode } from '../lab-node-rules.js'
 
 /** Flags of `trace`. */
 export interface TraceFlags extends ProxyRuleFlags {
@@ -25,6 +26,8 @@ export interface TraceFlags extends ProxyRuleFlags {
   proto?: string
   origin?: string
   node?: string
+  /** The lab whose node --node names. */
+  name?: string
 }
 
 /** True when the text is iptables-save / -restore output rather than Kubernetes manifests. */
@@ -74,9 +77,14 @@ export function loadRuleset(flags: TraceFlags): Ruleset {
   return withKubeJumpRules(generateRules(readProxyState(files), options).ruleset, options.localhostNodePorts)
 }
 
-/** Runs `kplab trace`. */
-export function runTrace(flags: TraceFlags, io: CliIo): void {
-  if (flags.node !== undefined) throw new UsageError(`--node ${flags.node}: tracing a node's live rules needs the lab (kplab lab up), which is not available yet; use -f instead`)
+/** Runs `kplab trace`; with --node, over that lab node's live rules and addresses. */
+export async function runTrace(flags: TraceFlags, io: CliIo): Promise<void> {
+  let live: { rules: Ruleset; addresses: string[] } | undefined
+  if (flags.node !== undefined) {
+    if ((flags.filename ?? []).length > 0) throw new UsageError('pass either --node (a running lab) or -f (rules or manifests), not both')
+    const lab = await openLabNode(io, flags.name ?? 'lab', flags.node)
+    live = { rules: parseRuleset(await nodeIptablesSave(lab, flags.node)), addresses: await nodeAddresses(lab, flags.node) }
+  }
   const proto = (flags.proto ?? 'tcp').toLowerCase()
   if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new UsageError(`invalid value "${flags.proto}" for --proto: use tcp, udp or sctp`)
   if (flags.origin !== undefined && flags.origin !== 'network' && flags.origin !== 'local') throw new UsageError(`invalid value "${flags.origin}" for --origin: use network or local`)
@@ -88,8 +96,8 @@ export function runTrace(flags: TraceFlags, io: CliIo): void {
     proto,
     ...(sport !== undefined ? { sport } : {}),
   }
-  const rs = loadRuleset(flags)
-  const localAddresses = (flags.nodeIp ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const rs = live?.rules ?? loadRuleset(flags)
+  const localAddresses = live?.addresses ?? (flags.nodeIp ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
   const ctx = { localAddresses: localAddresses.map((a) => parseIP(a)).filter((a) => a !== undefined) }
   const origin = (flags.origin as 'network' | 'local' | undefined) ?? (isLocalAddress(ctx, packet.src) ? 'local' : 'network')
   const outcomes = tracePacket(rs, packet, { localAddresses, origin })
@@ -108,6 +116,7 @@ export function registerTrace(program: Command): void {
       .option('--sport <port>', 'source port (default 40000)')
       .option('--proto <proto>', 'tcp, udp or sctp', 'tcp')
       .option('--origin <where>', 'network (enters nat PREROUTING) or local (sent by the node: nat OUTPUT); default: local when --src is a node address')
-      .option('--node <name>', 'trace a running lab node\'s live rules (needs the lab)'),
+      .option('--node <name>', 'trace over a running lab node\'s live rules (iptables-save in its namespace) and addresses')
+      .option('--name <lab>', 'the lab of --node', 'lab'),
   ).action((flags: TraceFlags) => runTrace(flags, processIo()))
 }

@@ -50,7 +50,8 @@ export class NetnsNetwork implements PodNetwork {
   readonly mode = 'netns' as const
   private readonly ipam: HostLocalIpam
   private readonly bridge: string
-  private bridgeReady = false
+  /** The one bridge set-up in flight or done: pods starting together must not race to create it. */
+  private bridgeReady: Promise<void> | undefined
 
   constructor(private readonly opts: NetnsNetworkOptions) {
     this.ipam = new HostLocalIpam(join(opts.stateDir, 'ipam.json'), opts.podCidr)
@@ -92,14 +93,21 @@ export class NetnsNetwork implements PodNetwork {
   }
 
   /** Creates the bridge with the gateway address when the node namespace has none yet. */
-  private async ensureBridge(): Promise<void> {
-    if (this.bridgeReady) return
+  private ensureBridge(): Promise<void> {
+    // A failed attempt is forgotten so the next pod retries it.
+    this.bridgeReady ??= this.createBridge().catch((e: unknown) => {
+      this.bridgeReady = undefined
+      throw e
+    })
+    return this.bridgeReady
+  }
+
+  private async createBridge(): Promise<void> {
     const { nodeNetns, runner } = this.opts
     const show = await runStep(runner, { op: 'ip', netns: nodeNetns, args: ['link', 'show', this.bridge] }, { allowFailure: true })
     if (show.code !== 0) {
       const bits = parseCidr(this.opts.podCidr).bits
       await runSteps(runner, [bridgeStep(nodeNetns, this.bridge), addressStep(nodeNetns, this.bridge, `${gatewayOf(this.opts.podCidr)}/${bits}`), linkUpStep(nodeNetns, this.bridge)])
     }
-    this.bridgeReady = true
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FakeClock } from '../../../src/base/clock.js'
 import { UsageError } from '../../../src/base/errors.js'
-import { readProxyState, runRules, type RulesFlags } from '../../../src/cli/commands/rules.js'
+import { readProxyState, runNodeRules, runRules, type RulesFlags } from '../../../src/cli/commands/rules.js'
 import type { CliIo } from '../../../src/cli/kube-flags.js'
 import { runCli } from '../../support/run-cli.js'
 
@@ -60,7 +60,9 @@ t.test('invalid input: one line naming file, document and field', async (t) => {
   t.throws(() => readProxyState([join(dir, 'noname.yaml')]), /noname\.yaml: document 1: Service: metadata\.name: required/)
   t.throws(() => readProxyState([join(dir, 'missing.yaml')]), /missing\.yaml: cannot read the file/)
   t.throws(() => runRules({ ...labFlags }, io().io), /no input: pass -f FILE/)
-  t.throws(() => runRules({ ...labFlags, node: 'node-2', filename: ['x'] }, io().io), /--node node-2: .*needs the lab/)
+  await t.rejects(() => runNodeRules({ ...labFlags, node: 'node-2', filename: ['x'] }, io().io), /pass either --node \(a running lab\) or -f/)
+  const none = io().io
+  await t.rejects(() => runNodeRules({ ...labFlags, node: 'node-2', name: 'nolab' }, { ...none, env: { KPLAB_HOME: join(dir, 'no-labs-here') } }), /lab "nolab" is not running: run kplab up --name nolab/)
 
   const r = await runCli(['rules', '-f', join(dir, 'bad.yaml')])
   t.equal(r.code, 1, 'exit code 1')
