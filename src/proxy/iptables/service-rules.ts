@@ -308,11 +308,11 @@ export function serviceChainsSummary(p: ServicePlan, opts: GeneratorOptions): { 
     chains.push(svc.localPolicyChainName)
     rules += affinity * cat.localEndpoints.length
   }
+  const perServiceChains = chains.length
   for (const ep of cat.allReachableEndpoints) {
     const sep = p.sep.get(ep.endpoint)
     if (sep !== undefined) chains.push(sep)
   }
   rules += 2 * cat.allReachableEndpoints.length
-  const chainCount = chains.filter((c) => !c.startsWith('KUBE-SEP-')).length + cat.allReachableEndpoints.length
-  return { chains, chainCount, rules }
+  return { chains, chainCount: perServiceChains + cat.allReachableEndpoints.length, rules }
 }
