@@ -96,9 +96,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoLab | undefined> {
     const state = stateFromObjects([...services.filter((s) => s.metadata.name === 'echo'), ...slices])
     const genOpts = { hostname: lab.nodes[0]!, nodeIPs: [await nodeIP(client, lab.nodes[0]!)], localDetector: { mode: 'ClusterCIDR' as const, cidr: '10.244.0.0/16' } }
     if (lab.mode === 'netns') {
-      const save = await lab.exec(lab.nodes[0]!, ['iptables-save', '-t', 'nat'])
+      // The proxy writes at most once per --iptables-min-sync-period after the endpoints change:
+      // read the kernel's rules until they carry every ready endpoint (nothing to wait on but them).
+      const deadline = opts.clock.now() + 30_000
+      let live: string[] = []
+      for (;;) {
+        const save = await lab.exec(lab.nodes[0]!, ['iptables-save', '-t', 'nat'])
+        live = liveServiceRules(save.stdout, 'default/echo:http')
+        if (live.filter((l) => / -j KUBE-SEP-/.test(l)).length >= replicas || opts.clock.now() > deadline) break
+        await opts.clock.sleep(200)
+      }
       w(`   live rules on ${lab.nodes[0]} (iptables-save -t nat):`)
-      for (const line of liveServiceRules(save.stdout, 'default/echo:http')) w(`   ${line}`)
+      for (const line of live) w(`   ${line}`)
     } else {
       w(`   (local lab: no iptables; these are the rules kube-proxy would write on ${lab.nodes[0]})`)
       for (const line of generateRules(state, genOpts).payload.split('\n')) if (line.startsWith('-A KUBE-SVC-') || line.startsWith('-A KUBE-SEP-') || line.includes('default/echo:http cluster IP')) w(`   ${line}`)

@@ -28,6 +28,9 @@ import { hasCommand, isRoot, requireCapability } from '../support/env.js'
 import { rootIptablesSnapshot } from '../support/netns.js'
 import { spawnCli } from '../support/run-cli.js'
 
+// A lab comes up in tens of seconds on a busy 2-core machine: the file needs more than tap's 120 s.
+t.setTimeout(900_000)
+
 const SETTINGS = `cluster:
   nodeNetwork: 192.168.56.0/24
   masterAddress: 192.168.56.10
@@ -260,6 +263,17 @@ t.test('netns lab: up, kubectl apply, cross-node pods, ClusterIP balance, restar
   const chi2 = [...counts.values()].reduce((acc, c) => acc + (c - expected) ** 2 / expected, 0)
   t.comment(`per-pod counts ${JSON.stringify(Object.fromEntries(counts))}; chi-square ${chi2.toFixed(2)} (df 2)`)
   t.ok(chi2 < 13.816, `uniform at p=0.001 (chi-square ${chi2.toFixed(2)} < 13.816)`)
+
+  // What node1's kube-proxy wrote, read live (kplab rules --node), and a packet traced through it.
+  const live = await runCli(['rules', '--node', 'node1', '--name', name], env)
+  t.equal(live.code, 0, `kplab rules --node: ${live.stderr}`)
+  const vip = clusterAddr.split(':')[0]!
+  t.match(live.stdout, new RegExp(`-A KUBE-SERVICES .*-d ${vip.replace(/\./g, '\\.')}/32 .*-j KUBE-SVC-`), 'the live rules capture the ClusterIP')
+  t.equal((live.stdout.match(/^-A KUBE-SVC-\S+ .* -j KUBE-SEP-/gm) ?? []).filter((l) => l.includes('default/echo')).length, 3, 'one cascade rule per endpoint')
+  const traced = await runCli(['trace', '--node', 'node1', '--name', name, '--src', '192.168.56.100', '--dst', vip, '--dport', '80'], env)
+  t.equal(traced.code, 0, `kplab trace --node: ${traced.stderr}`)
+  for (const ep of eps) t.match(traced.stdout, `${ep.ip}:8080`, `the trace reaches ${ep.pod}`)
+  t.match(traced.stdout, /1\/3 \(33\.3333%\)/, 'each endpoint with probability 1/3')
 
   // A killed component comes back: SIGKILL node1's proxy, the supervisor starts it again.
   const state = readLabState(stateDir)!
