@@ -35,6 +35,8 @@ export interface ExperimentLab {
   serviceAddress(namespace: string, service: string, port: string | number): Promise<string>
   /** Stops a node's kubelet, when the lab exposes it (the stop-kubelet event). */
   stopKubelet?(node: string): Promise<void>
+  /** Lets a stopped kubelet go on (after the round). */
+  resumeKubelet?(node: string): Promise<void>
 }
 
 /** Sends one round's load at a URL; the default runs `kplab loadgen` on the lab's client machine. */
@@ -212,6 +214,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       rounds.push({ round, result, backendOf: after, notes: roundNotes })
       notes.push(...roundNotes)
       say(`   ${result.succeeded} ok, ${result.errors} errors, p50 ${fmt(result.latency.p50)} ms, p99 ${fmt(result.latency.p99)} ms`)
+      // A stopped kubelet goes on before the next round, so each round starts from the same cluster.
+      for (const node of fired.stoppedKubelets) await lab.resumeKubelet?.(node)
       if (fired.changed) await restore(client, exp, clock)
     }
   } finally {
@@ -254,14 +258,14 @@ async function settle(o: ExperimentOptions, client: RestClient, servicePort: str
 }
 
 /** Schedules the events of a round on the clock; `done` resolves when every fired event has finished. */
-function scheduleEvents(o: ExperimentOptions, exp: Experiment, round: ExperimentRound, backendOf: Record<string, string>, client: RestClient, notes: string[]): { done: Promise<void>; cancel(): void; changed: boolean } {
+function scheduleEvents(o: ExperimentOptions, exp: Experiment, round: ExperimentRound, backendOf: Record<string, string>, client: RestClient, notes: string[]): { done: Promise<void>; cancel(): void; changed: boolean; stoppedKubelets: Set<string> } {
   const jobs: Promise<void>[] = []
-  const handle = { done: Promise.resolve(), cancel: () => {}, changed: false }
+  const handle = { done: Promise.resolve(), cancel: () => {}, changed: false, stoppedKubelets: new Set<string>() }
   const timers = exp.events.map((e) =>
     o.clock.setTimeout(() => {
       handle.changed = true
       o.onProgress?.(`   at ${e.atMs} ms: ${describeEvent(e)}`)
-      jobs.push(fire(o, exp, e, backendOf, client).catch((err: Error) => void notes.push(`${round.label}: event ${describeEvent(e)} failed: ${err.message}`)))
+      jobs.push(fire(o, exp, e, backendOf, client, handle.stoppedKubelets).catch((err: Error) => void notes.push(`${round.label}: event ${describeEvent(e)} failed: ${err.message}`)))
     }, e.atMs),
   )
   handle.cancel = () => timers.forEach((t) => o.clock.clearTimeout(t))
@@ -276,7 +280,7 @@ export function describeEvent(e: ExperimentEvent): string {
   return `stop the kubelet of ${e.node}`
 }
 
-async function fire(o: ExperimentOptions, exp: Experiment, e: ExperimentEvent, backendOf: Record<string, string>, client: RestClient): Promise<void> {
+async function fire(o: ExperimentOptions, exp: Experiment, e: ExperimentEvent, backendOf: Record<string, string>, client: RestClient, stopped: Set<string>): Promise<void> {
   if (e.type === 'delete-pod') {
     const pod = Object.entries(backendOf).find(([, b]) => b === `${e.group}-0`)?.[0]
     if (!pod) throw new KplabError('ELAB', `no pod ${e.group}-0 to delete`)
@@ -290,6 +294,7 @@ async function fire(o: ExperimentOptions, exp: Experiment, e: ExperimentEvent, b
   }
   if (!o.lab.stopKubelet) throw new KplabError('ELAB', 'this lab does not expose stopping a kubelet')
   await o.lab.stopKubelet(e.node)
+  stopped.add(e.node)
 }
 
 /** Puts the workload back as deployed (original delays, every replica ready) after a round with events. */

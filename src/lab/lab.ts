@@ -41,6 +41,10 @@ export interface LabHandle {
   proxyMetricsURL(node: string): string
   /** Local mode: the loopback address:port of the userspace proxy's listener for a Service port; netns mode: ClusterIP:port. */
   serviceAddress(namespace: string, service: string, port: string | number): Promise<string>
+  /** Freezes a node's kubelet (SIGSTOP): its pods keep running, its heartbeats stop, as a kubelet that hangs. */
+  stopKubelet(node: string): Promise<void>
+  /** Lets a frozen kubelet go on (SIGCONT). */
+  resumeKubelet(node: string): Promise<void>
 }
 
 /** A lab this process brought up and supervises. */
@@ -304,6 +308,13 @@ export async function waitForNodesReady(kubeconfig: string, nodes: string[], clo
   }
 }
 
+/** Signals a node's kubelet as recorded now (a restarted kubelet has a new pid). */
+function signalKubelet(state: LabState, node: string, signal: NodeJS.Signals): void {
+  const current = readLabState(state.stateDir) ?? state
+  const rec = current.processes.find((p) => p.name.startsWith('kubelet') && (p.machine === node || p.name === `kubelet ${node}`))
+  if (!rec || !signalRecorded(rec, signal)) throw new UsageError(`no running kubelet of "${node}" in lab "${state.name}": use one of ${state.nodes.join(', ')}`)
+}
+
 function labHandle(state: LabState, runner: CommandRunner, clock: Clock): LabHandle {
   const machineNetns = (machine: string): string | undefined => {
     if (!(machine in state.machines) && machine !== 'client') {
@@ -339,6 +350,8 @@ function labHandle(state: LabState, runner: CommandRunner, clock: Clock): LabHan
       }
     },
     proxyMetricsURL,
+    stopKubelet: async (node) => signalKubelet(state, node, 'SIGSTOP'),
+    resumeKubelet: async (node) => signalKubelet(state, node, 'SIGCONT'),
     serviceAddress: async (namespace, service, port) => {
       const client = new RestClient(loadKubeconfig({ explicitPath: state.kubeconfig! }), { userAgent: 'kplab-lab/0.1.0' })
       try {

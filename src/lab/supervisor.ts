@@ -175,6 +175,8 @@ export class Supervisor extends EventEmitter {
     if (c.child.exitCode !== null || c.child.signalCode !== null) return
     const exited = once(c.child, 'exit')
     c.child.kill('SIGTERM')
+    // A component frozen on purpose (an experiment's stopped kubelet) must wake to handle it.
+    c.child.kill('SIGCONT')
     const killer = this.opts.clock.setTimeout(() => c.child.kill('SIGKILL'), this.opts.stopGraceMs ?? 5_000)
     await exited
     this.opts.clock.clearTimeout(killer)

@@ -34,13 +34,18 @@ t.test('pods are named as backends in creation order per group, continuing earli
 t.test('an experiment on a local cluster: measured beside predicted, report written, workload removed', async (t) => {
   if (!requireCapability(t, hasCommand('openssl'), 'openssl not on PATH (needed for the serving certificate)')) return
   const dir = t.testdir({})
-  const lab = await startTestLab(t, dir, 252)
+  const kubeletCalls: string[] = []
+  // The local cluster's kubelets are not frozen here; the lab's SIGSTOP/SIGCONT is LabHandle's job.
+  const lab = { ...(await startTestLab(t, dir, 252)), stopKubelet: async (n: string) => void kubeletCalls.push(`stop ${n}`), resumeKubelet: async (n: string) => void kubeletCalls.push(`resume ${n}`) }
   const experiment = validateExperiment(
     {
       deploy: { groups: [{ name: 'fast', replicas: 2 }, { name: 'slow', replicas: 1, delayMs: 20 }] },
       load: { concurrency: 3, requests: 60 },
       rounds: [{ proxy: 'iptables' }, { algorithm: 'round-robin' }],
-      events: [{ atMs: 100, type: 'delete-pod', group: 'fast' }],
+      events: [
+        { atMs: 100, type: 'delete-pod', group: 'fast' },
+        { atMs: 120, type: 'stop-kubelet', node: 'node2' },
+      ],
     },
     { name: 'exp-test' },
   )
@@ -54,6 +59,7 @@ t.test('an experiment on a local cluster: measured beside predicted, report writ
   t.ok(slowShare.every((s) => s > 0), 'the slow pod answered in every round')
   t.match(r.notes.join('\n'), /the local lab has no iptables proxy/)
   t.ok(progress.some((l) => /at 100 ms: delete pod fast-0/.test(l)), 'the event fired')
+  t.same(kubeletCalls, ['stop node2', 'resume node2', 'stop node2', 'resume node2'], "each round stops node2's kubelet and lets it go on after the round")
   for (const f of ['report.json', 'report.md', 'index.html', 'share.svg']) t.ok(existsSync(join(dir, 'report', f)), f)
   const client = new RestClient(loadKubeconfig({ explicitPath: lab.kubeconfig }), { userAgent: 'test' })
   t.teardown(() => client.close())
