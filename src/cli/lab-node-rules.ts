@@ -1,7 +1,6 @@
 // What `kplab rules --node` and `kplab trace --node` read from a running lab: the node's live
 // iptables (iptables-save inside its namespace), its addresses, and the cluster's Services and
 // EndpointSlices for `--explain`.
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { EndpointSlice, Service } from '../api/types.js'
 import { resourceFor } from '../api/registry.js'
@@ -11,10 +10,11 @@ import { RestClient } from '../client/rest-client.js'
 import { openLab, type LabHandle } from '../lab/lab.js'
 import type { ProxyState } from '../proxy/iptables/generate.js'
 import type { CliIo } from './kube-flags.js'
+import { labStateRoot } from './lab-home.js'
 
 /** Opens lab `name` (state under $KPLAB_HOME or ~/.kplab) and checks that `node` is one of its nodes. */
 export async function openLabNode(io: CliIo, name: string, node: string): Promise<LabHandle> {
-  const lab = await openLab(name, io.env.KPLAB_HOME ?? join(homedir(), '.kplab'), { clock: io.clock })
+  const lab = await openLab(name, labStateRoot(io.env), { clock: io.clock })
   if (!lab.nodes.includes(node)) throw new UsageError(`--node ${node}: lab "${name}" has nodes ${lab.nodes.join(', ')}`)
   if (lab.mode !== 'netns') {
     throw new UsageError(`--node ${node}: lab "${name}" runs in local mode with the userspace proxy, which writes no iptables rules; see kplab proxy ports, or bring up a netns lab as root`)

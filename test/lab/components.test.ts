@@ -2,19 +2,10 @@
 import t from 'tap'
 import { labComponents, type ComponentContext } from '../../src/lab/components.js'
 import { parseLabSettings, labMachines } from '../../src/lab/settings.js'
+import { LAB_SETTINGS_YAML } from '../support/lab-settings.js'
 
 const settings = parseLabSettings(
-  `cluster:
-  nodeNetwork: 192.168.56.0/24
-  masterAddress: 192.168.56.10
-  firstWorkerAddress: 192.168.56.11
-  podCIDR: 10.244.0.0/16
-  serviceClusterIPRange: 10.96.0.0/12
-  kubernetesServiceIP: 10.96.0.1
-  serviceNodePortRange: 30000-32767
-  clusterDNS: 10.96.0.10
-nodes: 2
-`,
+  LAB_SETTINGS_YAML,
   'test',
 )
 const [master, node1] = labMachines(settings)

@@ -27,24 +27,14 @@ import { parseLabSettings } from '../../src/lab/settings.js'
 import { hasCommand, isRoot, requireCapability } from '../support/env.js'
 import { rootIptablesSnapshot } from '../support/netns.js'
 import { spawnCli } from '../support/run-cli.js'
+import { LAB_SETTINGS_YAML } from '../support/lab-settings.js'
 
 // A lab comes up in tens of seconds on a busy 2-core machine: the file needs more than tap's 120 s.
 t.setTimeout(900_000)
 
-const SETTINGS = `cluster:
-  nodeNetwork: 192.168.56.0/24
-  masterAddress: 192.168.56.10
-  firstWorkerAddress: 192.168.56.11
-  podCIDR: 10.244.0.0/16
-  serviceClusterIPRange: 10.96.0.0/12
-  kubernetesServiceIP: 10.96.0.1
-  serviceNodePortRange: 30000-32767
-  clusterDNS: 10.96.0.10
-nodes: 2
-`
 
 t.test('labTopology: a bridge namespace, one veth per machine, pod routes via nodes, service routes', async (t) => {
-  const lines = planTopology(labTopology('x', parseLabSettings(SETTINGS, 'test'), 2)).map(stepLine)
+  const lines = planTopology(labTopology('x', parseLabSettings(LAB_SETTINGS_YAML, 'test'), 2)).map(stepLine)
   t.ok(lines.includes('ip netns add kplab-x-net'), 'the bridge has its own namespace')
   t.ok(lines.includes('ip -n kplab-x-net link add br0 type bridge'))
   t.ok(lines.includes('ip -n kplab-x-master link add eth0 type veth peer name v-master netns kplab-x-net'))

@@ -3,20 +3,11 @@ import t from 'tap'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { labMachines, loadLabSettings, parseLabSettings, prefixBits } from '../../src/lab/settings.js'
+import { LAB_SETTINGS_YAML } from '../support/lab-settings.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-const BASE = `cluster:
-  nodeNetwork: 192.168.56.0/24
-  masterAddress: 192.168.56.10
-  firstWorkerAddress: 192.168.56.11
-  podCIDR: 10.244.0.0/16
-  serviceClusterIPRange: 10.96.0.0/12
-  kubernetesServiceIP: 10.96.0.1
-  serviceNodePortRange: 30000-32767
-  clusterDNS: 10.96.0.10
-nodes: 2
-`
+const BASE = LAB_SETTINGS_YAML
 
 t.test('the repository settings file parses with the documented defaults', async (t) => {
   const s = loadLabSettings(join(root, 'lab', 'settings.yaml'))

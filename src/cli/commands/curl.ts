@@ -1,13 +1,12 @@
 // `kplab curl URL [--name lab] [--from NODE|POD] [-n 100]`: which pod answered each request sent from
 // inside a running lab, then a per-pod summary (count, share, p50/p99).
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import type { Command } from 'commander'
 import { UsageError } from '../../base/errors.js'
 import { entropyRng } from '../../base/rng.js'
 import { runCurl } from '../../lab/curl.js'
 import { openLab } from '../../lab/lab.js'
 import { processIo } from '../kube-flags.js'
+import { labStateRoot } from '../lab-home.js'
 
 /** Flags of `curl`. */
 interface CurlFlags {
@@ -33,7 +32,7 @@ export function registerCurl(program: Command): void {
       const n = Number(f.requests)
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`invalid value "${f.requests}" for -n/--requests: an integer ≥ 1`)
       const io = processIo()
-      const stateRoot = process.env.KPLAB_HOME ?? join(homedir(), '.kplab')
+      const stateRoot = labStateRoot()
       const lab = await openLab(f.name, stateRoot, { clock: io.clock })
       await runCurl({
         lab,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { realClock } from '../../base/clock.js'
@@ -7,6 +7,7 @@ import { UsageError } from '../../base/errors.js'
 import { entropyRng } from '../../base/rng.js'
 import { runDemo } from '../../lab/demo.js'
 import { upLab } from '../../lab/lab.js'
+import { labStateRoot } from '../lab-home.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 // src/cli/commands or dist/cli/commands → the repository root
@@ -53,7 +54,7 @@ export function registerDemo(program: Command): void {
       try {
         const lab = await runDemo({
           up: (onProgress) =>
-            upLab({ name: f.name, nodes: Number(f.nodes), mode: f.mode as 'netns' | 'local' | undefined, stateRoot: process.env.KPLAB_HOME ?? join(homedir(), '.kplab'), launcher, clock: realClock, onProgress }),
+            upLab({ name: f.name, nodes: Number(f.nodes), mode: f.mode as 'netns' | 'local' | undefined, stateRoot: labStateRoot(), launcher, clock: realClock, onProgress }),
           manifest: join(root, 'lab', 'manifests', 'demo.yaml'),
           launcher,
           clock: realClock,

@@ -1,6 +1,5 @@
 // `kplab experiment run FILE [--name lab] [--out DIR] [--seed N]`: a live experiment on a running lab,
 // measured beside the simulator's prediction, with a report directory.
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { UsageError } from '../../base/errors.js'
@@ -10,6 +9,7 @@ import { ExperimentError, loadExperiment } from '../../lab/experiment-spec.js'
 import { runExperiment } from '../../lab/experiment.js'
 import { openLab } from '../../lab/lab.js'
 import { processIo } from '../kube-flags.js'
+import { labStateRoot } from '../lab-home.js'
 
 /** Flags of `experiment run`. */
 interface RunFlags {
@@ -39,7 +39,7 @@ export function registerExperiment(program: Command): void {
         throw e
       }
       const io = processIo()
-      const lab = await openLab(f.name, process.env.KPLAB_HOME ?? join(homedir(), '.kplab'), { clock: io.clock })
+      const lab = await openLab(f.name, labStateRoot(), { clock: io.clock })
       const ac = new AbortController()
       // Ctrl-C: stop the load and remove the experiment's workload (runExperiment's finally) before exiting.
       const onSignal = (): void => ac.abort(new UsageError('interrupted'))

@@ -3,13 +3,13 @@
 // supervises the lab, prints the daemon's progress and returns once every node is Ready.
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { realClock } from '../../base/clock.js'
 import { UsageError } from '../../base/errors.js'
 import { downLab, keepAlive, labStatus, openLab, upLab } from '../../lab/lab.js'
 import { labStateDir } from '../../lab/lab-state.js'
+import { labStateRoot } from '../lab-home.js'
 
 interface UpFlags {
   name: string
@@ -22,10 +22,7 @@ interface UpFlags {
   notifyFd?: string
 }
 
-/** `~/.kplab`, or $KPLAB_HOME. */
-function stateRoot(): string {
-  return process.env.KPLAB_HOME ?? join(homedir(), '.kplab')
-}
+const stateRoot = (): string => labStateRoot()
 
 function launcher(): { execPath: string; execArgv: string[]; entry: string } {
   return { execPath: process.execPath, execArgv: process.execArgv, entry: process.argv[1]! }
